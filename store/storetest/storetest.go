@@ -1,0 +1,91 @@
+// Package storetest gives tests a real, migrated database on SQLite and on
+// PostgreSQL. PostgreSQL comes from GUICHET_TEST_POSTGRES_DSN (set by
+// .ci/with-postgres, which `make test` uses); without it tests fail rather
+// than silently skip half their coverage.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guichet/store"
+)
+
+// Backends runs fn as a subtest once on a fresh SQLite database and once on
+// a fresh PostgreSQL database.
+func Backends(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+}
+
+// SQLite returns a migrated database in a file under t.TempDir().
+func SQLite(t testing.TB) *store.DB {
+	t.Helper()
+	db, err := store.Open(store.DriverSQLite, filepath.Join(t.TempDir(), "guichet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// Postgres returns a migrated database created for this test on the server
+// named by GUICHET_TEST_POSTGRES_DSN, dropped at the end.
+func Postgres(t testing.TB) *store.DB {
+	t.Helper()
+	dsn := os.Getenv("GUICHET_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		t.Fatal("GUICHET_TEST_POSTGRES_DSN is not set: run the tests with `make test` (it starts a throwaway PostgreSQL)")
+	}
+	admin, err := store.Open(store.DriverPostgres, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "t_" + hex.EncodeToString(b[:])
+	ctx := context.Background()
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	db, err := store.Open(store.DriverPostgres, replaceDBName(dsn, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db.Close()
+		a, err := store.Open(store.DriverPostgres, dsn)
+		if err == nil {
+			_, _ = a.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+			a.Close()
+		}
+	})
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// replaceDBName swaps the database path of a postgres:// URL.
+func replaceDBName(dsn, name string) string {
+	rest := ""
+	if i := strings.IndexByte(dsn, '?'); i >= 0 {
+		dsn, rest = dsn[:i], dsn[i:]
+	}
+	i := strings.LastIndexByte(dsn, '/')
+	if i < len("postgres://") {
+		return fmt.Sprintf("%s/%s%s", dsn, name, rest)
+	}
+	return dsn[:i+1] + name + rest
+}
