@@ -22,6 +22,8 @@ func migrations() *migrate.Migrations {
 		})
 	}
 	add("20261128000001", "initial schema", migrateInitial)
+	add("20261128000050", "mail delivery lease", migrateMailDelivery)
+	add("20261128000200", "people name_key for search, one intake group per académie", migratePeopleSearch)
 	return ms
 }
 

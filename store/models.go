@@ -104,7 +104,7 @@ type GroupMember struct {
 
 	GroupID   int64 `bun:"group_id,pk"`
 	PersonID  int64 `bun:"person_id,pk"`
-	Available bool  `bun:"available,notnull,default:true"`
+	Available bool  `bun:"available,notnull"`
 }
 
 // Category is a node of an académie's category tree; tickets take leaves.
