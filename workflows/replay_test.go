@@ -1,0 +1,34 @@
+package workflows
+
+import (
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+)
+
+// TestRecordedHistoriesReplayOnTheCurrentCode replays every history kept in
+// testdata/ (recorded from real runs by the end-to-end test in intake/) so that a change of
+// workflow logic that would break an open ticket fails here, before deploy.
+func TestRecordedHistoriesReplayOnTheCurrentCode(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil {
+		t.Fatalf("list histories: %v", err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no history in workflows/testdata: record them with GUICHET_RECORD_HISTORIES=1 go test ./intake/ -run TestTicketLifecycleEndToEnd")
+	}
+	logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for _, file := range files {
+		t.Run(filepath.Base(file)+" replays", func(t *testing.T) {
+			replayer := worker.NewWorkflowReplayer()
+			replayer.RegisterWorkflow(TicketWorkflow)
+			if err := replayer.ReplayWorkflowHistoryFromJSONFile(logger, file); err != nil {
+				t.Fatalf("replay %s: %v", file, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,286 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Change IDs for workflow.GetVersion. Add one per change of workflow logic
+// that alters the commands of an open ticket, keep the old branch while
+// histories with the old version may still be open, and record a history of
+// the new path in testdata/ for the replay test.
+const (
+	// versionLateOffer: a late ticket is offered to the least-loaded
+	// available technician of its group (version 1 is the first release).
+	versionLateOffer = "late-offer"
+)
+
+// TicketWorkflow is the whole lifecycle of one ticket, from submission to
+// closure (SPEC §4). Every user action is an Update; the live state is the
+// QueryState query; timers (pick-up, validation, waiting) are durable.
+func TicketWorkflow(ctx workflow.Context, in TicketInput) (TicketState, error) {
+	t := newTicket(ctx, in)
+	if err := t.setup(ctx); err != nil {
+		return t.s, err
+	}
+	return t.run(ctx)
+}
+
+// ticket is the workflow's state and the receiver of its handlers.
+type ticket struct {
+	in   TicketInput
+	s    TicketState
+	lock workflow.Mutex   // held by every handler that runs activities
+	wake workflow.Channel // tells the main loop the state changed
+
+	handled int // state changes committed in this run (see MaxUpdatesPerRun)
+	pending int // notification goroutines in flight
+
+	// The armed timer, kept across loop iterations while it still applies.
+	timerKind   string
+	timerDue    time.Time
+	timer       workflow.Future
+	timerCancel workflow.CancelFunc
+}
+
+func newTicket(ctx workflow.Context, in TicketInput) *ticket {
+	t := &ticket{
+		in:   in,
+		lock: workflow.NewMutex(ctx),
+		wake: workflow.NewBufferedChannel(ctx, 1),
+	}
+	if in.Resume != nil {
+		t.s = *in.Resume
+		t.in.Resume = nil
+		return t
+	}
+	urgency, impact := orDefault(in.Urgency), orDefault(in.Impact)
+	t.s = TicketState{
+		Number:        in.Number,
+		Academy:       in.Academy,
+		RequesterID:   in.RequesterID,
+		BeneficiaryID: in.BeneficiaryID,
+		CategoryID:    in.CategoryID,
+		Subject:       in.Subject,
+		Private:       in.Private,
+		CreatedAt:     in.CreatedAt,
+		Status:        StatusNew,
+		Urgency:       urgency,
+		Impact:        impact,
+		Priority:      Priority(urgency, impact),
+		UpdatedAt:     in.CreatedAt,
+	}
+	if t.s.BeneficiaryID == 0 {
+		t.s.BeneficiaryID = t.s.RequesterID
+	}
+	return t
+}
+
+// setup registers the query and the update handlers.
+func (t *ticket) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (TicketState, error) {
+		return t.s, nil
+	}); err != nil {
+		return fmt.Errorf("workflows: register query: %w", err)
+	}
+	updates := []struct {
+		name      string
+		handler   any
+		validator any
+	}{
+		{UpdatePickUp, t.pickUp, t.validatePickUp},
+		{UpdateAssign, t.assign, t.validateAssign},
+		{UpdateRequalify, t.requalify, t.validateRequalify},
+		{UpdateReply, t.reply, t.validateReply},
+		{UpdateNote, t.note, t.validateNote},
+		{UpdateRequestInfo, t.requestInfo, t.validateRequestInfo},
+		{UpdateAddInfo, t.addInfo, t.validateAddInfo},
+		{UpdateResolve, t.resolve, t.validateResolve},
+		{UpdateAccept, t.accept, t.validateAccept},
+		{UpdateRefuse, t.refuse, t.validateRefuse},
+		{UpdateCancel, t.cancel, t.validateCancel},
+		{UpdateMarkDuplicate, t.markDuplicate, t.validateMarkDuplicate},
+	}
+	for _, u := range updates {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler,
+			workflow.UpdateHandlerOptions{Validator: u.validator}); err != nil {
+			return fmt.Errorf("workflows: register update %s: %w", u.name, err)
+		}
+	}
+	return nil
+}
+
+// run files a new ticket, then serves timers and mail replies until the
+// ticket is closed or cancelled, or continues-as-new when the history grows.
+func (t *ticket) run(ctx workflow.Context) (TicketState, error) {
+	if t.s.Seq == 0 {
+		if err := t.create(ctx); err != nil {
+			return t.s, err
+		}
+	}
+	mails := workflow.GetSignalChannel(ctx, SignalMailReply)
+	for t.s.Open() && !t.continueAsNewDue(ctx) {
+		t.step(ctx, mails)
+		if err := ctx.Err(); err != nil {
+			// Cancelled from the Temporal UI or CLI: the ticket keeps its
+			// last projected state.
+			t.disarm()
+			return t.s, err
+		}
+	}
+	t.disarm()
+
+	// Let running handlers and notifications finish, and handle the mail
+	// replies already received, before completing or continuing-as-new.
+	for {
+		if err := workflow.Await(ctx, func() bool {
+			return workflow.AllHandlersFinished(ctx) && t.pending == 0
+		}); err != nil {
+			return t.s, fmt.Errorf("workflows: await handlers: %w", err)
+		}
+		var m MailReplyInput
+		if !mails.ReceiveAsync(&m) {
+			break
+		}
+		t.mailReply(ctx, m)
+	}
+	if t.s.Open() {
+		next := t.in
+		state := t.s
+		next.Resume = &state
+		return TicketState{}, workflow.NewContinueAsNewError(ctx, TicketWorkflow, next)
+	}
+	return t.s, nil
+}
+
+// continueAsNewDue reports whether this run should hand over to a new one.
+func (t *ticket) continueAsNewDue(ctx workflow.Context) bool {
+	if t.in.MaxUpdatesPerRun > 0 && t.handled >= t.in.MaxUpdatesPerRun {
+		return true
+	}
+	return workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+}
+
+// create routes the new ticket, sets its pick-up deadline and records it.
+func (t *ticket) create(ctx workflow.Context) error {
+	if err := t.lock.Lock(ctx); err != nil {
+		return fmt.Errorf("workflows: lock: %w", err)
+	}
+	defer t.lock.Unlock()
+
+	if err := workflow.UpsertMemo(ctx, map[string]any{MemoSubject: t.s.Subject}); err != nil {
+		workflow.GetLogger(ctx).Warn("memo not set", "error", err)
+	}
+	var route RouteResult
+	err := workflow.ExecuteActivity(withActivity(ctx, forever), ActivityRoute, RouteInput{
+		Number: t.s.Number, Academy: t.s.Academy, CategoryID: t.s.CategoryID,
+	}).Get(ctx, &route)
+	if err != nil {
+		return fmt.Errorf("workflows: route %s: %w", t.s.Number, err)
+	}
+	next := t.s
+	next.GroupID = route.GroupID
+	next.PickupDueAt = PickupDeadline(next.CreatedAt, t.in.Timers.PickupDeadline, t.in.Timers.Hours)
+	res, err := t.commit(ctx, next, Event{
+		Kind: EventCreated, ActorID: next.RequesterID, Public: true,
+		Data: map[string]string{"group": id(next.GroupID), "pickup_due": stamp(next.PickupDueAt)},
+	})
+	if err != nil {
+		return err
+	}
+	// The acknowledgement goes to the requester too: it carries the number.
+	t.notify(ctx, NotifyInput{Kind: MailCreated, Recipients: []string{RecipientRequester}, AboutSeq: res.Seq})
+	return nil
+}
+
+// commit projects next (with events numbered from the current sequence) and
+// makes it the state once written. It returns only after the projection, so
+// the page loaded next shows the change.
+func (t *ticket) commit(ctx workflow.Context, next TicketState, events ...Event) (UpdateResult, error) {
+	now := workflow.Now(ctx)
+	next.UpdatedAt = now
+	next.Priority = Priority(next.Urgency, next.Impact)
+	next.Seq = t.s.Seq
+	for i := range events {
+		next.Seq++
+		events[i].Seq = next.Seq
+		events[i].At = now
+	}
+	// The sequences are spent even if the projection fails: a failed attempt
+	// may have written them, and a later event must not collide with them.
+	t.s.Seq = next.Seq
+	err := workflow.ExecuteActivity(withActivity(ctx, forever), ActivityProject,
+		ProjectInput{Ticket: next, Events: events}).Get(ctx, nil)
+	if err != nil {
+		return UpdateResult{}, fmt.Errorf("workflows: project %s: %w", next.Number, err)
+	}
+	t.s = next
+	t.handled++
+	if err := workflow.UpsertTypedSearchAttributes(ctx, searchUpdates(next)...); err != nil {
+		workflow.GetLogger(ctx).Warn("search attributes not updated", "error", err)
+	}
+	t.wake.SendAsync(struct{}{})
+	return UpdateResult{Status: next.Status, Seq: next.Seq}, nil
+}
+
+// notify queues the mails of an event in the background: the update returns
+// once the change is projected; run waits for pending notifications before
+// the workflow ends.
+func (t *ticket) notify(ctx workflow.Context, n NotifyInput) {
+	t.s.Seq++
+	n.Seq = t.s.Seq
+	n.Number = t.s.Number
+	n.Academy = t.s.Academy
+	if n.TechnicianID == 0 {
+		n.TechnicianID = t.s.TechnicianID
+	}
+	n.DedupeKey = fmt.Sprintf("%s:%d:%s", n.Number, n.AboutSeq, n.Kind)
+	t.pending++
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		defer func() { t.pending-- }()
+		err := workflow.ExecuteActivity(withActivity(ctx, bounded), ActivityNotify, n).Get(ctx, nil)
+		if err != nil {
+			workflow.GetLogger(ctx).Error("notification not queued", "kind", n.Kind, "error", err)
+		}
+	})
+}
+
+// retry classes of activities.
+const (
+	forever = iota // state must not be lost: retry until it works
+	bounded        // best effort: give up after a while
+)
+
+func withActivity(ctx workflow.Context, class int) workflow.Context {
+	policy := &temporal.RetryPolicy{
+		InitialInterval:    time.Second,
+		BackoffCoefficient: 2,
+		MaximumInterval:    time.Minute,
+	}
+	if class == bounded {
+		policy.MaximumAttempts = 10
+	}
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy:         policy,
+	})
+}
+
+// id formats an ID for event data ("" when unset).
+func id(v int64) string {
+	if v == 0 {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// stamp formats an instant for event data ("" when unset).
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
