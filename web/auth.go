@@ -1,0 +1,302 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"guichet/store"
+)
+
+// Cookie names.
+const (
+	sessionCookie = "guichet_session"
+	// preSessionCookie carries the double-submit CSRF token of forms shown
+	// before sign-in (the sign-in form itself).
+	preSessionCookie = "guichet_csrf"
+	langCookie       = "lang"
+	csrfField        = "_csrf"
+	csrfHeader       = "X-CSRF-Token"
+)
+
+// Keys of per-request values in c.Locals.
+const (
+	localRequestID = "requestid"
+	localRoute     = "route"
+	localSession   = "session"
+	localUser      = "user"
+	localGrants    = "grants"
+	localExpired   = "session_expired"
+)
+
+// currentUser returns the signed-in person, or nil.
+func currentUser(c *fiber.Ctx) *store.Person {
+	p, _ := c.Locals(localUser).(*store.Person)
+	return p
+}
+
+// currentSession returns the session of the request, or nil.
+func currentSession(c *fiber.Ctx) *store.Session {
+	s, _ := c.Locals(localSession).(*store.Session)
+	return s
+}
+
+// loadSession reads the session cookie and, when it names a live session,
+// puts the session and its person in the request. An expired or unknown
+// cookie is cleared and remembered, so the sign-in page can say why.
+func (s *Server) loadSession(c *fiber.Ctx) error {
+	token := c.Cookies(sessionCookie)
+	if token == "" {
+		return c.Next()
+	}
+	sess, person, err := s.db.TouchSession(c.UserContext(), token, s.sessionIdle)
+	switch {
+	case err == nil:
+		c.Locals(localSession, sess)
+		c.Locals(localUser, person)
+	case errors.Is(err, store.ErrNotFound):
+		s.clearCookie(c, sessionCookie)
+		c.Locals(localExpired, true)
+	default:
+		return fmt.Errorf("web: load session: %w", err)
+	}
+	return c.Next()
+}
+
+// setSessionCookie hands the browser its session token. It is a session
+// cookie (no Expires): closing the browser signs out; the server enforces
+// the idle and absolute limits.
+func (s *Server) setSessionCookie(c *fiber.Ctx, token string) {
+	c.Cookie(&fiber.Cookie{
+		Name: sessionCookie, Value: token, Path: "/",
+		HTTPOnly: true, Secure: s.cfg.Web.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+// clearCookie removes a cookie from the browser.
+func (s *Server) clearCookie(c *fiber.Ctx, name string) {
+	c.Cookie(&fiber.Cookie{
+		Name: name, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
+		HTTPOnly: true, Secure: s.cfg.Web.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+// csrfToken returns the token forms of this request must carry: the
+// session's, or before sign-in the double-submit cookie's (set here if the
+// browser has none yet).
+func (s *Server) csrfToken(c *fiber.Ctx) (string, error) {
+	if sess := currentSession(c); sess != nil {
+		return sess.CSRFToken, nil
+	}
+	if tok := c.Cookies(preSessionCookie); validToken(tok) {
+		return tok, nil
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("web: csrf token: %w", err)
+	}
+	tok := base64.RawURLEncoding.EncodeToString(b[:])
+	c.Cookie(&fiber.Cookie{
+		Name: preSessionCookie, Value: tok, Path: "/",
+		HTTPOnly: true, Secure: s.cfg.Web.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode,
+	})
+	// Later reads in this request see the new token.
+	c.Request().Header.SetCookie(preSessionCookie, tok)
+	return tok, nil
+}
+
+// validToken reports whether tok looks like one of our 32-byte tokens.
+func validToken(tok string) bool {
+	if len(tok) != 43 {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(tok)
+	return err == nil
+}
+
+// checkCSRF refuses every unsafe request (POST, PUT, PATCH, DELETE) that
+// does not carry the expected token, in the _csrf form field or, for htmx,
+// the X-CSRF-Token header. A browser saying the request is cross-site is
+// refused outright.
+func (s *Server) checkCSRF(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
+		return c.Next()
+	}
+	forbidden := &Error{Code: EFORBIDDEN, Key: "error.csrf"}
+	if c.Get("Sec-Fetch-Site") == "cross-site" {
+		forbidden.Err = errors.New("cross-site request")
+		return forbidden
+	}
+	want := ""
+	if sess := currentSession(c); sess != nil {
+		want = sess.CSRFToken
+	} else {
+		want = c.Cookies(preSessionCookie)
+	}
+	got := c.Get(csrfHeader)
+	if got == "" {
+		got = c.FormValue(csrfField)
+	}
+	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		forbidden.Err = errors.New("csrf token mismatch")
+		return forbidden
+	}
+	return c.Next()
+}
+
+// requireAuth lets signed-in people through. Others go to the sign-in page,
+// which brings them back here afterwards (suite=…); API and htmx callers get
+// a 401 (htmx also an HX-Redirect to the sign-in page).
+func (s *Server) requireAuth(c *fiber.Ctx) error {
+	if currentUser(c) != nil {
+		return c.Next()
+	}
+	if wantsJSON(c) {
+		return Errorf(EUNAUTHORIZED, "")
+	}
+	target := signInURL(c.OriginalURL(), c.Locals(localExpired) == true)
+	if c.Get("HX-Request") == "true" {
+		c.Set("HX-Redirect", target)
+		return c.SendStatus(fiber.StatusUnauthorized)
+	}
+	if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
+		target = signInURL("/", c.Locals(localExpired) == true)
+	}
+	return c.Redirect(target, fiber.StatusSeeOther)
+}
+
+// signInURL is the sign-in page that returns to suite afterwards.
+func signInURL(suite string, expired bool) string {
+	q := url.Values{}
+	if suite = safeSuite(suite); suite != "/" {
+		q.Set("suite", suite)
+	}
+	if expired {
+		q.Set("expiree", "1")
+	}
+	if len(q) == 0 {
+		return "/connexion"
+	}
+	return "/connexion?" + q.Encode()
+}
+
+// safeSuite returns target if it is a local path ("/…", not "//host" nor
+// "/\host"), else "/": a sign-in link can never send anyone elsewhere.
+func safeSuite(target string) string {
+	if target == "" || target[0] != '/' || strings.HasPrefix(target, "//") || strings.HasPrefix(target, "/\\") {
+		return "/"
+	}
+	u, err := url.Parse(target)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return "/"
+	}
+	if strings.ContainsAny(target, "\r\n\t") {
+		return "/"
+	}
+	return target
+}
+
+// grants returns the signed-in person's role grants, read once per request.
+func (s *Server) grants(c *fiber.Ctx) ([]store.RoleGrant, error) {
+	if g, ok := c.Locals(localGrants).([]store.RoleGrant); ok {
+		return g, nil
+	}
+	u := currentUser(c)
+	if u == nil {
+		return nil, nil
+	}
+	g, err := s.db.Roles(c.UserContext(), u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("web: roles: %w", err)
+	}
+	if g == nil {
+		g = []store.RoleGrant{}
+	}
+	c.Locals(localGrants, g)
+	return g, nil
+}
+
+// hasRole reports whether the signed-in person holds one of roles in
+// académie academy; a global administrator holds every role everywhere.
+func (s *Server) hasRole(c *fiber.Ctx, academy string, roles ...string) (bool, error) {
+	u := currentUser(c)
+	if u == nil {
+		return false, nil
+	}
+	if u.GlobalAdmin {
+		return true, nil
+	}
+	g, err := s.grants(c)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range roles {
+		if store.HasRole(g, academy, r) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// requireRole lets through people holding one of roles in the académie
+// concerned: the route's :academie parameter when it has one, else the
+// person's home académie. Use it after requireAuth.
+func (s *Server) requireRole(roles ...string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u := currentUser(c)
+		if u == nil {
+			return Errorf(EUNAUTHORIZED, "")
+		}
+		academy := c.Params("academie")
+		if academy == "" {
+			academy = u.AcademyCode
+		}
+		ok, err := s.hasRole(c, academy, roles...)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &Error{Code: EFORBIDDEN, Err: fmt.Errorf("person %d lacks %v in %s", u.ID, roles, academy)}
+		}
+		return c.Next()
+	}
+}
+
+// lang returns the interface language of the request (cookie "lang",
+// French by default).
+func (s *Server) lang(c *fiber.Ctx) string {
+	return supportedLang(c.Cookies(langCookie))
+}
+
+// PurgeSessions deletes expired sessions now and then every interval,
+// until ctx ends. Run it in one goroutine per web process (running it in
+// several is harmless).
+func (s *Server) PurgeSessions(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := s.db.PurgeExpiredSessions(ctx, s.sessionIdle); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			s.log.WarnContext(ctx, "purge expired sessions", slog.Any("error", err))
+		} else if n > 0 {
+			s.log.InfoContext(ctx, "purged expired sessions", slog.Int("count", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"guichet/store"
+)
+
+// Application error codes. A handler returns an *Error carrying one; the
+// single error handler (handleError) turns it into an HTTP status and a
+// French page or a JSON body.
+const (
+	ENOTFOUND     = "ENOTFOUND"     // 404
+	EUNAUTHORIZED = "EUNAUTHORIZED" // 401
+	EFORBIDDEN    = "EFORBIDDEN"    // 403
+	EINVALID      = "EINVALID"      // 400 (422 with Error.Status)
+	ECONFLICT     = "ECONFLICT"     // 409
+	ETOOLARGE     = "ETOOLARGE"     // 413
+	EINTERNAL     = "EINTERNAL"     // 500
+)
+
+// Error is an application error: a code, a user-safe message given as a
+// catalogue key (and its arguments), and the underlying cause, which is
+// logged but never shown.
+type Error struct {
+	Code string
+	// Key is the i18n catalogue key of the message shown to the user; empty
+	// means the generic message of the code.
+	Key  string
+	Args []any
+	// Status overrides the code's HTTP status (e.g. 422 for EINVALID).
+	Status int
+	Err    error
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("web: ")
+	b.WriteString(e.Code)
+	if e.Key != "" {
+		b.WriteString(" ")
+		b.WriteString(e.Key)
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf builds an application error with a catalogue key for the message.
+func Errorf(code, key string, args ...any) *Error {
+	return &Error{Code: code, Key: key, Args: args}
+}
+
+// codeStatus maps an application error code to its HTTP status.
+func codeStatus(code string) int {
+	switch code {
+	case ENOTFOUND:
+		return http.StatusNotFound
+	case EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case EFORBIDDEN:
+		return http.StatusForbidden
+	case EINVALID:
+		return http.StatusBadRequest
+	case ECONFLICT:
+		return http.StatusConflict
+	case ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// statusCode maps an HTTP status (from Fiber's own errors) to a code.
+func statusCode(status int) string {
+	switch status {
+	case http.StatusNotFound, http.StatusMethodNotAllowed:
+		return ENOTFOUND
+	case http.StatusUnauthorized:
+		return EUNAUTHORIZED
+	case http.StatusForbidden:
+		return EFORBIDDEN
+	case http.StatusConflict:
+		return ECONFLICT
+	case http.StatusRequestEntityTooLarge:
+		return ETOOLARGE
+	}
+	if status >= 400 && status < 500 {
+		return EINVALID
+	}
+	return EINTERNAL
+}
+
+// classify turns any error into an *Error with a user-safe message.
+func classify(err error) *Error {
+	var ae *Error
+	if errors.As(err, &ae) {
+		return ae
+	}
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		return &Error{Code: statusCode(fe.Code), Status: fe.Code, Err: err}
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return &Error{Code: ENOTFOUND, Err: err}
+	}
+	if errors.Is(err, context.Canceled) {
+		// The client went away; 499 as nginx counts it, nobody reads the page.
+		return &Error{Code: EINTERNAL, Status: 499, Err: err}
+	}
+	return &Error{Code: EINTERNAL, Err: err}
+}
+
+// errorView is the error page's view model.
+type errorView struct {
+	Page
+	Status  int
+	Code    string
+	Message string
+}
+
+// handleError is the Fiber ErrorHandler: the one place errors become
+// responses. Internal errors are logged with the request ID; the user only
+// ever sees the message of the code.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	ae := classify(err)
+	status := ae.Status
+	if status == 0 {
+		status = codeStatus(ae.Code)
+	}
+	s.securityHeaders(c)
+	if ae.Code == EINTERNAL && status != 499 {
+		s.log.ErrorContext(c.UserContext(), "request failed",
+			slog.String("request_id", requestID(c)),
+			slog.String("method", c.Method()),
+			slog.String("path", c.Path()),
+			slog.Any("error", err))
+	}
+	lang := s.lang(c)
+	key := ae.Key
+	if key == "" || ae.Code == EINTERNAL {
+		key = "error." + ae.Code
+	}
+	args := ae.Args
+	if ae.Code == ETOOLARGE && len(args) == 0 {
+		args = []any{formatBytes(s.maxUpload)}
+	}
+	msg := s.i18n.T(lang, key, args...)
+	if wantsJSON(c) {
+		return c.Status(status).JSON(fiber.Map{"error": fiber.Map{"code": ae.Code, "message": msg}})
+	}
+	v := errorView{Status: status, Code: ae.Code, Message: msg}
+	v.Page = s.page(c, s.i18n.T(lang, "error.title."+ae.Code))
+	if rerr := s.render(c, status, "error", &v); rerr != nil {
+		s.log.ErrorContext(c.UserContext(), "render error page", slog.Any("error", rerr))
+		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+		return c.Status(status).SendString(fmt.Sprintf("%d %s", status, msg))
+	}
+	return nil
+}
+
+// wantsJSON reports whether the client asked for JSON: API paths, or an
+// Accept header preferring JSON over HTML.
+func wantsJSON(c *fiber.Ctx) bool {
+	if strings.HasPrefix(c.Path(), "/api/") {
+		return true
+	}
+	return c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON
+}
+
+// formatBytes writes a size the French way: "25 Mo", "300 ko".
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d Mo", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f Mo", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d ko", n>>10)
+	default:
+		return fmt.Sprintf("%d octets", n)
+	}
+}

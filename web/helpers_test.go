@@ -1,0 +1,209 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.temporal.io/sdk/client"
+
+	"guichet/config"
+	"guichet/store"
+	"guichet/web"
+)
+
+// testPassword is the password of every test account.
+const testPassword = "correct horse battery"
+
+// testConfig is a configuration good for handler tests.
+func testConfig() config.Config {
+	var cfg config.Config
+	cfg.Web.SessionIdle = 30 * time.Minute
+	cfg.Web.SessionMax = 12 * time.Hour
+	cfg.Tickets.MaxTicketBytes = 25 << 20
+	return cfg
+}
+
+// env is a web server on a real database, with helpers to act as browsers.
+type env struct {
+	t   *testing.T
+	db  *store.DB
+	srv *web.Server
+	reg *prometheus.Registry
+}
+
+// newEnv seeds an académie (Créteil, with news) and returns a server over
+// db built from cfg, with Temporal client tc (may be nil).
+func newEnv(t *testing.T, db *store.DB, cfg config.Config, tc client.Client) *env {
+	t.Helper()
+	ctx := context.Background()
+	if err := db.UpsertAcademy(ctx, &store.Academy{Code: "creteil", Name: "Académie de Créteil"}); err != nil {
+		t.Fatal(err)
+	}
+	news := &store.News{AcademyCode: "creteil", Title: "Sites web hébergés par le rectorat",
+		Body: "Depuis le 11 mars les sites web sont d'un accès difficile.\n\nLa Direction des systèmes d'information"}
+	if err := db.CreateNews(ctx, news); err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	srv, err := web.New(web.Deps{
+		Config: cfg, DB: db, Temporal: tc, Registry: reg,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, db: db, srv: srv, reg: reg}
+}
+
+// person creates a person of Créteil with a local account and roles.
+func (e *env) person(login string, roles ...string) *store.Person {
+	e.t.Helper()
+	ctx := context.Background()
+	p := &store.Person{AcademyCode: "creteil", Login: login, LastName: "Martin", FirstName: "Claire"}
+	if err := e.db.CreatePerson(ctx, p); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.db.SetPassword(ctx, p.ID, testPassword); err != nil {
+		e.t.Fatal(err)
+	}
+	for _, r := range roles {
+		if err := e.db.GrantRole(ctx, p.ID, "creteil", r); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	return p
+}
+
+// browser is a cookie-keeping client of the server's app.Test.
+type browser struct {
+	e       *env
+	t       *testing.T
+	cookies map[string]string
+	header  http.Header
+}
+
+func (e *env) browser(t *testing.T) *browser {
+	return &browser{e: e, t: t, cookies: map[string]string{}, header: http.Header{}}
+}
+
+// do sends a request; form, when not nil, is sent url-encoded.
+func (b *browser) do(method, target string, form url.Values) *http.Response {
+	b.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, target, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, vs := range b.header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	for name, value := range b.cookies {
+		req.AddCookie(&http.Cookie{Name: name, Value: value})
+	}
+	resp, err := b.e.srv.App().Test(req, -1)
+	if err != nil {
+		b.t.Fatalf("%s %s: %v", method, target, err)
+	}
+	for _, c := range resp.Cookies() {
+		if c.MaxAge < 0 || c.Value == "" {
+			delete(b.cookies, c.Name)
+		} else {
+			b.cookies[c.Name] = c.Value
+		}
+	}
+	return resp
+}
+
+// get fetches a page.
+func (b *browser) get(target string) *http.Response {
+	b.t.Helper()
+	return b.do(http.MethodGet, target, nil)
+}
+
+// csrf reads the _csrf field of a page.
+func (b *browser) csrf(target string) string {
+	b.t.Helper()
+	doc := parse(b.t, b.get(target))
+	tok, _ := doc.Find(`input[name="_csrf"]`).First().Attr("value")
+	if tok == "" {
+		b.t.Fatalf("no _csrf field on %s", target)
+	}
+	return tok
+}
+
+// signIn signs in through the form and checks it worked.
+func (b *browser) signIn(login string) {
+	b.t.Helper()
+	resp := b.do(http.MethodPost, "/connexion", url.Values{
+		"_csrf": {b.csrf("/connexion")}, "login": {login}, "password": {testPassword},
+	})
+	if resp.StatusCode != http.StatusSeeOther {
+		b.t.Fatalf("sign-in of %s: status %d", login, resp.StatusCode)
+	}
+}
+
+// parse reads an HTML response into a DOM.
+func parse(t *testing.T, resp *http.Response) *goquery.Document {
+	t.Helper()
+	defer resp.Body.Close()
+	doc, err := goquery.NewDocumentFromReader(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// text returns the trimmed, space-normalised text of a selection.
+func text(s *goquery.Selection) string {
+	return strings.Join(strings.Fields(s.Text()), " ")
+}
+
+// readBody returns the response body as a string.
+func readBody(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// listen serves the app on a real loopback listener (for what app.Test
+// cannot show: fasthttp's own limits, a real browser) and returns its base
+// URL. The server shuts down at the end of the test.
+func (e *env) listen(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- e.srv.App().Listener(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := e.srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
+}

@@ -1,0 +1,167 @@
+package web
+
+import (
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+func TestCatalog(t *testing.T) {
+	cat := newCatalog()
+
+	t.Run("every message has a French and an English text", func(t *testing.T) {
+		for _, k := range cat.Keys() {
+			m := cat.msgs[k]
+			if strings.TrimSpace(m[0]) == "" || strings.TrimSpace(m[1]) == "" {
+				t.Errorf("%s: %q", k, m)
+			}
+			if strings.Count(m[0], "%") != strings.Count(m[1], "%") {
+				t.Errorf("%s: French and English take different arguments: %q", k, m)
+			}
+		}
+	})
+
+	t.Run("every key a template uses is in the catalogue", func(t *testing.T) {
+		use := regexp.MustCompile(`\bT "([^"]+)"`)
+		err := fs.WalkDir(templateFS, "templates", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(templateFS, p)
+			if err != nil {
+				return err
+			}
+			for _, m := range use.FindAllStringSubmatch(string(b), -1) {
+				if !cat.Has(m[1]) {
+					t.Errorf("%s uses unknown key %q", p, m[1])
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("every error code has a title and a message", func(t *testing.T) {
+		for _, code := range []string{ENOTFOUND, EUNAUTHORIZED, EFORBIDDEN, EINVALID, ECONFLICT, ETOOLARGE, EINTERNAL} {
+			for _, k := range []string{"error." + code, "error.title." + code} {
+				if !cat.Has(k) {
+					t.Errorf("missing %s", k)
+				}
+			}
+		}
+	})
+
+	t.Run("French is the default and unknown languages fall back to it", func(t *testing.T) {
+		if got := cat.T("de", "login.submit"); got != "Valider" {
+			t.Fatalf("got %q", got)
+		}
+		if got := cat.T(LangEN, "login.submit"); got != "Submit" {
+			t.Fatalf("got %q", got)
+		}
+	})
+}
+
+func TestTemplates(t *testing.T) {
+	s := &Server{i18n: newCatalog()}
+	var err error
+	if s.assets, err = newAssets(); err != nil {
+		t.Fatal(err)
+	}
+	layout, err := fs.ReadFile(templateFS, "templates/layout.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		page string
+		ok   bool
+	}{
+		{"the embedded templates parse", "", true},
+		{"a page with a syntax error fails start-up", `{{define "content"}}{{if .X}}{{end}`, false},
+		{"a page calling an unknown function fails start-up", `{{define "content"}}{{nope .X}}{{end}}`, false},
+		{"a page without content fails start-up", `{{define "other"}}x{{end}}`, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var fsys fs.FS = templateFS
+			if tc.page != "" {
+				fsys = fstest.MapFS{
+					"templates/layout.html": {Data: layout},
+					"templates/broken.html": {Data: []byte(tc.page)},
+				}
+			}
+			_, err := s.parseViews(fsys)
+			if tc.ok && err != nil {
+				t.Fatal(err)
+			}
+			if !tc.ok && err == nil {
+				t.Fatal("want an error")
+			}
+		})
+	}
+}
+
+func TestSafeSuite(t *testing.T) {
+	cases := map[string]string{
+		"/":                      "/",
+		"/outils/boite-mail?p=2": "/outils/boite-mail?p=2",
+		"":                       "/",
+		"//evil.example":         "/",
+		"/\\evil.example":        "/",
+		"https://evil.example/":  "/",
+		"javascript:alert(1)":    "/",
+		"/a\r\nSet-Cookie: x=1":  "/",
+		"relative/path":          "/",
+	}
+	for in, want := range cases {
+		if got := safeSuite(in); got != want {
+			t.Errorf("safeSuite(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestPanicRecovery(t *testing.T) {
+	t.Run("a panicking handler gives a 500 page and is logged", func(t *testing.T) {
+		s := &Server{i18n: newCatalog()}
+		var err error
+		if s.assets, err = newAssets(); err != nil {
+			t.Fatal(err)
+		}
+		if s.views, err = s.parseViews(templateFS); err != nil {
+			t.Fatal(err)
+		}
+		if s.metrics, err = newHTTPMetrics(prometheus.NewRegistry()); err != nil {
+			t.Fatal(err)
+		}
+		var logged strings.Builder
+		s.log = newTestLogger(&logged)
+		app := fiber.New(fiber.Config{ErrorHandler: s.handleError})
+		app.Use(newRequestID(), s.observe, s.recoverPanics)
+		app.Get("/panique", func(*fiber.Ctx) error { panic(errors.New("boom")) })
+		resp, err := app.Test(httptest.NewRequest("GET", "/panique", nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 500 {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		if !strings.Contains(logged.String(), "boom") {
+			t.Fatalf("panic not logged: %s", logged.String())
+		}
+	})
+}
+
+// newTestLogger logs as text into w.
+func newTestLogger(w *strings.Builder) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, nil))
+}

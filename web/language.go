@@ -1,0 +1,20 @@
+package web
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// languageSwitch answers GET /langue/:lang?suite=…: it remembers the
+// interface language (cookie "lang", a year) and goes back to suite. It
+// changes nothing but a display preference, so a link is enough.
+func (s *Server) languageSwitch(c *fiber.Ctx) error {
+	lang := supportedLang(c.Params("lang"))
+	c.Cookie(&fiber.Cookie{
+		Name: langCookie, Value: lang, Path: "/",
+		Expires:  time.Now().Add(365 * 24 * time.Hour),
+		HTTPOnly: true, Secure: s.cfg.Web.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode,
+	})
+	return c.Redirect(safeSuite(c.Query("suite")), fiber.StatusSeeOther)
+}

@@ -1,0 +1,171 @@
+// Package web is Guichet's web application: server-rendered pages (Fiber,
+// html/template, the State design system DSFR, htmx), sessions and CSRF,
+// health, readiness and metrics endpoints.
+//
+// Layout: routes.go lists every route; each UI action has its own file
+// (login_show.go, login_submit.go, home.go…); templates/ holds one template
+// per page plus layout.html, all parsed when New runs; i18n.go holds the
+// message catalogue; errors.go the single error handler.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"time"
+	_ "time/tzdata" // Europe/Paris even on hosts without a zoneinfo database
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.temporal.io/sdk/client"
+
+	"guichet/config"
+	"guichet/store"
+)
+
+// Defaults used when the configuration leaves a value at zero.
+const (
+	defaultSessionIdle    = 30 * time.Minute
+	defaultSessionMax     = 12 * time.Hour
+	defaultMaxTicketBytes = 25 << 20
+	// bodyMargin is added to the ticket size limit for the form's other
+	// fields and the multipart framing.
+	bodyMargin = 1 << 20
+)
+
+// Deps are the dependencies of the web application.
+type Deps struct {
+	Config config.Config
+	DB     *store.DB
+	// Temporal is the client the app starts and updates workflows with. It
+	// may be nil (tests, or Temporal not configured): /readyz then reports
+	// Temporal as failing.
+	Temporal client.Client
+	Logger   *slog.Logger
+	// Registry receives the HTTP metrics and is served on /metrics. A new
+	// registry is made when nil.
+	Registry *prometheus.Registry
+}
+
+// Server is the web application.
+type Server struct {
+	cfg      config.Config
+	db       *store.DB
+	temporal client.Client
+	log      *slog.Logger
+	registry *prometheus.Registry
+	metrics  *httpMetrics
+	i18n     *catalog
+	views    *views
+	assets   *assets
+	paris    *time.Location
+
+	sessionIdle time.Duration
+	sessionMax  time.Duration
+	// maxUpload is the largest accepted upload (a whole ticket); the body
+	// limit adds bodyMargin to it.
+	maxUpload int64
+
+	app *fiber.App
+}
+
+// New builds the web application: it parses every template (a broken one
+// fails here), registers the metrics and the routes. It does not listen.
+func New(d Deps) (*Server, error) {
+	if d.DB == nil {
+		return nil, errors.New("web: new: nil database")
+	}
+	s := &Server{
+		cfg:         d.Config,
+		db:          d.DB,
+		temporal:    d.Temporal,
+		log:         d.Logger,
+		registry:    d.Registry,
+		i18n:        newCatalog(),
+		sessionIdle: d.Config.Web.SessionIdle,
+		sessionMax:  d.Config.Web.SessionMax,
+		maxUpload:   d.Config.Tickets.MaxTicketBytes,
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.registry == nil {
+		s.registry = prometheus.NewRegistry()
+	}
+	if s.sessionIdle <= 0 {
+		s.sessionIdle = defaultSessionIdle
+	}
+	if s.sessionMax <= 0 {
+		s.sessionMax = defaultSessionMax
+	}
+	if s.maxUpload <= 0 {
+		s.maxUpload = defaultMaxTicketBytes
+	}
+	var err error
+	if s.paris, err = time.LoadLocation("Europe/Paris"); err != nil {
+		return nil, fmt.Errorf("web: load Europe/Paris: %w", err)
+	}
+	if s.assets, err = newAssets(); err != nil {
+		return nil, err
+	}
+	if s.views, err = s.parseViews(templateFS); err != nil {
+		return nil, err
+	}
+	if s.metrics, err = newHTTPMetrics(s.registry); err != nil {
+		return nil, err
+	}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "guichet",
+		ErrorHandler:          s.handleError,
+		BodyLimit:             int(s.maxUpload + bodyMargin),
+		ReadBufferSize:        16 << 10, // room for cookies and long URLs
+		ReadTimeout:           2 * time.Minute,
+		WriteTimeout:          2 * time.Minute,
+		IdleTimeout:           2 * time.Minute,
+		DisableStartupMessage: true,
+		// Values from the request (params, form, headers) stay valid after
+		// the handler returns: no buffer-reuse surprises.
+		Immutable: true,
+	})
+	s.routes()
+	return s, nil
+}
+
+// App returns the Fiber application (for tests: app.Test).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listen serves HTTP on addr until Shutdown.
+func (s *Server) Listen(addr string) error {
+	if err := s.app.Listen(addr); err != nil {
+		return fmt.Errorf("web: listen %s: %w", addr, err)
+	}
+	return nil
+}
+
+// Shutdown stops accepting connections and waits for in-flight requests to
+// finish, or for ctx to end.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if err := s.app.ShutdownWithContext(ctx); err != nil {
+		return fmt.Errorf("web: shutdown: %w", err)
+	}
+	return nil
+}
+
+// templateFuncs returns the template functions for one language.
+func (s *Server) templateFuncs(lang string) template.FuncMap {
+	return template.FuncMap{
+		// T translates a catalogue key: {{T "home.news"}}, {{T "mailbox.page" 1 3}}.
+		"T": func(key string, args ...any) string { return s.i18n.T(lang, key, args...) },
+		// static gives the cache-busting URL of an embedded asset.
+		"static": s.assets.URL,
+		// datetime formats as 16/04/2013 14:29:42, Europe/Paris (seed format).
+		"datetime": func(t time.Time) string { return t.In(s.paris).Format("02/01/2006 15:04:05") },
+		// date formats as 16/04/2013, Europe/Paris.
+		"date": func(t time.Time) string { return t.In(s.paris).Format("02/01/2006") },
+		// isodate is the machine-readable form for <time datetime>.
+		"isodate":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"paragraphs": paragraphs,
+	}
+}
