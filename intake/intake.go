@@ -1,0 +1,193 @@
+// Package intake accepts ticket submissions so that none is ever lost: it
+// stores the submission (number, ticket, attachments) in the database
+// first, then starts the ticket's workflow. When Temporal is unreachable
+// the submission stays pending and the resumer starts its workflow once
+// Temporal answers again; the workflow ID (the ticket number) and the
+// reject-duplicate policy make every start idempotent.
+package intake
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"guichet/config"
+	"guichet/store"
+	"guichet/workflows"
+)
+
+// Starter starts workflows; client.Client is one.
+type Starter interface {
+	ExecuteWorkflow(ctx context.Context, options client.StartWorkflowOptions, workflow any, args ...any) (client.WorkflowRun, error)
+}
+
+// Defaults of the Service's tunables.
+const (
+	DefaultResumeEvery  = 10 * time.Second
+	DefaultResumeAfter  = 5 * time.Second
+	DefaultStartTimeout = 5 * time.Second
+	resumeBatch         = 100
+)
+
+// Service stores submissions and starts their workflows.
+type Service struct {
+	db     *store.DB
+	client Starter
+	cfg    config.Config
+	logger *slog.Logger
+
+	// ResumeEvery is the period of RunResumer.
+	ResumeEvery time.Duration
+	// ResumeAfter is how old a pending submission must be before the
+	// resumer starts it (so it does not race Submit's own start; a race
+	// would be harmless anyway).
+	ResumeAfter time.Duration
+	// StartTimeout bounds one workflow start, so a hung Temporal never
+	// holds a submitting user.
+	StartTimeout time.Duration
+}
+
+// New returns a Service. c is the Temporal client (client.Client); cfg
+// gives the ticket timers and each académie's opening hours.
+func New(db *store.DB, c Starter, cfg config.Config, logger *slog.Logger) *Service {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		db: db, client: c, cfg: cfg, logger: logger,
+		ResumeEvery: DefaultResumeEvery, ResumeAfter: DefaultResumeAfter, StartTimeout: DefaultStartTimeout,
+	}
+}
+
+// Submit stores a new ticket with its attachments, then starts its
+// workflow. Once the ticket is stored the submission is safe: if Temporal
+// fails, Submit logs it and still returns the number with a nil error (the
+// resumer will start the workflow). An error means nothing was stored.
+func (s *Service) Submit(ctx context.Context, t *store.Ticket, files []store.Attachment) (string, error) {
+	number, err := s.db.CreateTicket(ctx, t, files)
+	if err != nil {
+		return "", fmt.Errorf("intake: submit: %w", err)
+	}
+	// The user's request may end now: the start must not be cut by it.
+	if err := s.start(context.WithoutCancel(ctx), t); err != nil {
+		s.logger.WarnContext(ctx, "intake: workflow not started, the ticket stays pending",
+			"ticket", number, "error", err)
+	}
+	return number, nil
+}
+
+// Start starts the workflow of a stored ticket and records it started. It
+// is idempotent: a workflow already started counts as started.
+func (s *Service) Start(ctx context.Context, t *store.Ticket) error {
+	return s.start(ctx, t)
+}
+
+func (s *Service) start(ctx context.Context, t *store.Ticket) error {
+	in, err := s.Input(t)
+	if err != nil {
+		return err
+	}
+	sctx, cancel := context.WithTimeout(ctx, s.StartTimeout)
+	defer cancel()
+	opts := workflows.StartOptions(in)
+	if q := s.cfg.Temporal.TaskQueue; q != "" {
+		opts.TaskQueue = q // the queue the worker polls (see worker.TaskQueue)
+	}
+	_, err = s.client.ExecuteWorkflow(sctx, opts, workflows.WorkflowName, in)
+	if err != nil && !temporal.IsWorkflowExecutionAlreadyStartedError(err) {
+		return fmt.Errorf("intake: start workflow %s: %w", t.Number, err)
+	}
+	if err := s.db.MarkWorkflowStarted(ctx, t.Number, time.Now()); err != nil {
+		return fmt.Errorf("intake: %w", err)
+	}
+	return nil
+}
+
+// Input builds the workflow input of a stored ticket from the ticket and
+// the configuration (timers, the académie's opening hours).
+func (s *Service) Input(t *store.Ticket) (workflows.TicketInput, error) {
+	if t.Number == "" {
+		return workflows.TicketInput{}, fmt.Errorf("intake: ticket without a number")
+	}
+	tc := s.cfg.Tickets
+	hours := tc.OpeningHours
+	for _, a := range s.cfg.Academies {
+		if a.Code == t.AcademyCode && a.OpeningHours != nil {
+			hours = *a.OpeningHours
+		}
+	}
+	return workflows.TicketInput{
+		Number:        t.Number,
+		Academy:       t.AcademyCode,
+		RequesterID:   t.RequesterID,
+		BeneficiaryID: t.BeneficiaryID,
+		Urgency:       t.Urgency,
+		Impact:        t.Impact,
+		CategoryID:    t.CategoryID,
+		Subject:       t.CategoryPath,
+		Private:       t.Private,
+		CreatedAt:     t.CreatedAt,
+		Timers: workflows.Timers{
+			PickupDeadline:     tc.PickupDeadline,
+			ValidationDeadline: tc.ValidationDeadline,
+			ValidationReminder: tc.ValidationReminder,
+			WaitingReminder:    tc.WaitingReminder,
+			Hours: workflows.OpeningHours{
+				TimeZone: hours.TimeZone,
+				Open:     hours.Open,
+				Close:    hours.Close,
+				Days:     append([]int(nil), hours.Days...),
+				Holidays: hours.Holidays,
+			},
+		},
+	}, nil
+}
+
+// ResumePending starts the workflow of every pending submission old enough,
+// oldest first. It stops at the first start that fails (Temporal is most
+// likely still down) and returns how many it started.
+func (s *Service) ResumePending(ctx context.Context) (int, error) {
+	started := 0
+	for {
+		pending, err := s.db.PendingTickets(ctx, s.ResumeAfter, resumeBatch)
+		if err != nil {
+			return started, fmt.Errorf("intake: resume: %w", err)
+		}
+		for i := range pending {
+			if err := s.start(ctx, &pending[i]); err != nil {
+				return started, fmt.Errorf("intake: resume: %w", err)
+			}
+			started++
+			s.logger.InfoContext(ctx, "intake: pending ticket's workflow started", "ticket", pending[i].Number)
+		}
+		if len(pending) < resumeBatch {
+			return started, nil
+		}
+	}
+}
+
+// RunResumer calls ResumePending at once and then every ResumeEvery until
+// ctx ends; it returns nil when ctx is cancelled. Failures are logged and
+// retried at the next tick.
+func (s *Service) RunResumer(ctx context.Context) error {
+	every := s.ResumeEvery
+	if every <= 0 {
+		every = DefaultResumeEvery
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		if _, err := s.ResumePending(ctx); err != nil && ctx.Err() == nil {
+			s.logger.WarnContext(ctx, "intake: pending tickets not started yet", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
+}
