@@ -15,6 +15,7 @@ type Config struct {
 	Temporal Temporal `mapstructure:"temporal"`
 	Mail     Mail     `mapstructure:"mail"`
 	Tickets  Tickets  `mapstructure:"tickets"`
+	Worker   Worker   `mapstructure:"worker"`
 	// Academies lists the tenants served by this installation.
 	Academies []Academy `mapstructure:"academies"`
 }
@@ -92,4 +93,15 @@ type Academy struct {
 	Logo string `mapstructure:"logo"`
 	// OpeningHours overrides Tickets.OpeningHours for this académie when set.
 	OpeningHours *OpeningHours `mapstructure:"opening_hours"`
+}
+
+// Worker configures `guichet worker` processes (and the worker inside
+// `guichet dev`).
+type Worker struct {
+	// Addr serves /healthz, /readyz and /metrics of a worker process;
+	// empty disables it. Not used by `guichet dev` (the web app serves them).
+	Addr string `mapstructure:"addr"`
+	// ResumeInterval is how often submissions kept while Temporal was
+	// unreachable are retried.
+	ResumeInterval time.Duration `mapstructure:"resume_interval"`
 }

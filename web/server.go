@@ -22,6 +22,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"guichet/config"
+	"guichet/intake"
 	"guichet/store"
 )
 
@@ -47,6 +48,9 @@ type Deps struct {
 	// Registry receives the HTTP metrics and is served on /metrics. A new
 	// registry is made when nil.
 	Registry *prometheus.Registry
+	// Intake stores new tickets and starts their workflows; a submission is
+	// kept even while Temporal is unreachable.
+	Intake *intake.Service
 }
 
 // Server is the web application.

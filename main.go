@@ -1,0 +1,133 @@
+// Command guichet is the Guichet helpdesk: one binary with subcommands for
+// the embedded development stack and for production processes.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // Europe/Paris must load in scratch and distroless images
+
+	"guichet/config"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `guichet — plateforme d'assistance des académies
+
+Usage:
+  guichet <command> [flags]
+
+Commands:
+  dev             run everything in one process (embedded Temporal + Web UI,
+                  SQLite, built-in mailbox, worker, web app, demo data)
+  migrate         bring the database schema up to date and exit
+  web             run a web process (production)
+  worker          run a Temporal worker process (production)
+  temporal-setup  register Guichet's search attributes on a Temporal cluster
+  version         print the version
+
+Common flags:
+  --config FILE    configuration file (default: ./guichet.yaml if present)
+  --data-dir DIR   data directory (default ./data)
+
+Run "guichet <command> -h" for the flags of a command.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// exitUsage and exitConfig are the exit codes for a bad command line and a
+// bad configuration.
+const (
+	exitFailure = 1
+	exitConfig  = 2
+)
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return exitConfig
+		}
+		return 0
+	}
+	cmd, rest := args[0], args[1:]
+	if cmd == "version" {
+		fmt.Fprintln(stdout, "guichet", version)
+		return 0
+	}
+	commands := map[string]func(context.Context, config.Config, io.Writer) error{
+		"dev":            runDev,
+		"migrate":        runMigrate,
+		"web":            runWeb,
+		"worker":         runWorker,
+		"temporal-setup": runTemporalSetup,
+	}
+	fn, ok := commands[cmd]
+	if !ok {
+		fmt.Fprintf(stderr, "guichet: unknown command %q\n\n%s", cmd, usage)
+		return exitConfig
+	}
+	cfg, err := loadConfig(cmd, rest, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(stderr, "guichet %s: %v\n", cmd, err)
+		return exitConfig
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := fn(ctx, cfg, stdout); err != nil {
+		var cerr *config.Error
+		if errors.As(err, &cerr) {
+			fmt.Fprintf(stderr, "guichet %s: %v\n", cmd, err)
+			return exitConfig
+		}
+		fmt.Fprintf(stderr, "guichet %s: %v\n", cmd, err)
+		return exitFailure
+	}
+	return 0
+}
+
+// loadConfig parses the command's flags and loads the configuration, flags
+// taking precedence over the environment and the file.
+func loadConfig(cmd string, args []string, stderr io.Writer) (config.Config, error) {
+	fs := flag.NewFlagSet("guichet "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "", "configuration file (YAML)")
+	dataDir := fs.String("data-dir", "", "data directory")
+	var webAddr, temporalAddr, uiAddr *string
+	if cmd == "dev" || cmd == "web" {
+		webAddr = fs.String("web-addr", "", "web app address (default 127.0.0.1:8080)")
+	}
+	if cmd == "dev" {
+		temporalAddr = fs.String("temporal-addr", "", "embedded Temporal gRPC address (default 127.0.0.1:7233)")
+		uiAddr = fs.String("ui-addr", "", "embedded Temporal Web UI address (default 127.0.0.1:8233)")
+	}
+	if err := fs.Parse(args); err != nil {
+		return config.Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return config.Config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	overrides := map[string]any{}
+	set := func(key string, v *string) {
+		if v != nil && *v != "" {
+			overrides[key] = *v
+		}
+	}
+	set("data_dir", dataDir)
+	set("web.addr", webAddr)
+	set("temporal.host_port", temporalAddr)
+	set("temporal.ui_addr", uiAddr)
+	return config.Load(*path, overrides)
+}
