@@ -129,5 +129,14 @@ func loadConfig(cmd string, args []string, stderr io.Writer) (config.Config, err
 	set("web.addr", webAddr)
 	set("temporal.host_port", temporalAddr)
 	set("temporal.ui_addr", uiAddr)
+	if cmd == "dev" {
+		// In dev the links (mails, Temporal UI) follow the chosen addresses.
+		if *webAddr != "" {
+			overrides["web.base_url"] = "http://" + *webAddr
+		}
+		if *uiAddr != "" {
+			overrides["temporal.ui_url"] = "http://" + *uiAddr
+		}
+	}
 	return config.Load(*path, overrides)
 }

@@ -160,6 +160,7 @@ func checkPortFree(what, addr string) error {
 // runMigrate brings the schema up to date.
 func runMigrate(ctx context.Context, cfg config.Config, out io.Writer) error {
 	logger := newLogger(cfg.Log, os.Stderr)
+	logWarnings(logger, cfg)
 	db, err := openStore(ctx, cfg, true)
 	if err != nil {
 		return err
@@ -187,6 +188,7 @@ func runTemporalSetup(ctx context.Context, cfg config.Config, out io.Writer) err
 // runWeb runs a production web process.
 func runWeb(ctx context.Context, cfg config.Config, out io.Writer) error {
 	logger := newLogger(cfg.Log, os.Stderr)
+	logWarnings(logger, cfg)
 	reg, metrics, err := newMetrics()
 	if err != nil {
 		return err
@@ -215,6 +217,7 @@ func runWeb(ctx context.Context, cfg config.Config, out io.Writer) error {
 // outgoing mail sender and the resumer of kept submissions.
 func runWorker(ctx context.Context, cfg config.Config, out io.Writer) error {
 	logger := newLogger(cfg.Log, os.Stderr)
+	logWarnings(logger, cfg)
 	reg, metrics, err := newMetrics()
 	if err != nil {
 		return err
@@ -349,4 +352,11 @@ Comptes de démonstration (mot de passe : guichet) :
 		fmt.Fprintf(out, "  agent.%-8s collegue.%-8s tech.%-8s superviseur.%s   (%s)\n", a.Code, a.Code, a.Code, a.Code, a.Name)
 	}
 	fmt.Fprintln(out, "\nCtrl+C pour arrêter ; les données sont conservées.")
+}
+
+// logWarnings reports settings that work but are probably a mistake.
+func logWarnings(logger *slog.Logger, cfg config.Config) {
+	for _, w := range cfg.Warnings() {
+		logger.Warn("configuration", "warning", w)
+	}
 }
