@@ -1,0 +1,174 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"guichet/store"
+	"guichet/workflows"
+)
+
+// updateTimeout bounds one ticket action: the Update is sent and waited for
+// until the workflow has applied it and the database projection is written.
+const updateTimeout = 30 * time.Second
+
+// ActionError is a ticket action that did not happen, with the French (or
+// English) message to show on the form that sent it — never an error page.
+// The handler re-renders its form with Message and every typed value.
+type ActionError struct {
+	// Message is safe to show to the user.
+	Message string
+	// Reason says why: "rejected" (the workflow's validator refused),
+	// "closed" (the workflow is completed), "pending" (the workflow is not
+	// started yet), "unavailable" (Temporal could not be reached).
+	Reason string
+	Err    error
+}
+
+// Error implements error.
+func (e *ActionError) Error() string {
+	return fmt.Sprintf("web: ticket action %s: %s: %v", e.Reason, e.Message, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ActionError) Unwrap() error { return e.Err }
+
+// viewer returns the visibility viewer of the signed-in person (an error
+// when nobody is signed in).
+func (s *Server) viewer(c *fiber.Ctx) (store.Viewer, error) {
+	u := currentUser(c)
+	if u == nil {
+		return store.Viewer{}, Errorf(EUNAUTHORIZED, "")
+	}
+	g, err := s.grants(c)
+	if err != nil {
+		return store.Viewer{}, err
+	}
+	return store.NewViewer(u, g), nil
+}
+
+// visibleTicket returns the ticket numbered number if the signed-in person
+// may see it, else an ENOTFOUND application error (hidden tickets look
+// missing). It also returns the viewer.
+func (s *Server) visibleTicket(c *fiber.Ctx, number string) (*store.Ticket, store.Viewer, error) {
+	v, err := s.viewer(c)
+	if err != nil {
+		return nil, v, err
+	}
+	t, err := s.db.VisibleTicket(c.UserContext(), v, number)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, v, &Error{Code: ENOTFOUND, Key: "ticket.notfound", Args: []any{number}, Err: err}
+	}
+	if err != nil {
+		return nil, v, fmt.Errorf("web: ticket %s: %w", number, err)
+	}
+	return t, v, nil
+}
+
+// ticketActor returns the signed-in person as a workflow actor, with the
+// roles they hold in académie academy (a global administrator acts as a
+// technician and supervisor everywhere).
+func (s *Server) ticketActor(c *fiber.Ctx, academy string) (workflows.Actor, error) {
+	u := currentUser(c)
+	if u == nil {
+		return workflows.Actor{}, Errorf(EUNAUTHORIZED, "")
+	}
+	g, err := s.grants(c)
+	if err != nil {
+		return workflows.Actor{}, err
+	}
+	a := workflows.Actor{PersonID: u.ID, Name: u.Login}
+	for _, r := range []string{workflows.RoleRequester, workflows.RoleTechnician, workflows.RoleSupervisor} {
+		if u.GlobalAdmin && r != workflows.RoleRequester || store.HasRole(g, academy, r) {
+			a.Roles = append(a.Roles, r)
+		}
+	}
+	return a, nil
+}
+
+// updateTicket sends the Update name to the workflow of ticket t as the
+// signed-in person and waits until it is applied (WaitForStage Completed,
+// so the database already shows the change when it returns). build makes
+// the Update's input from the actor, e.g.
+//
+//	s.updateTicket(c, t, workflows.UpdateAddInfo, func(a workflows.Actor) any {
+//		return workflows.AddInfoInput{Actor: a, Body: body}
+//	})
+//
+// A refused action (validator), a closed ticket or an unreachable Temporal
+// come back as *ActionError carrying the message to show on the form; other
+// errors are internal.
+func (s *Server) updateTicket(c *fiber.Ctx, t *store.Ticket, name string, build func(workflows.Actor) any) (workflows.UpdateResult, error) {
+	var res workflows.UpdateResult
+	lang := s.lang(c)
+	if t.Status == store.StatusClosed || t.Status == store.StatusCancelled {
+		return res, &ActionError{Reason: "closed", Message: s.i18n.T(lang, "action.closed"),
+			Err: fmt.Errorf("ticket %s is %s", t.Number, t.Status)}
+	}
+	if s.temporal == nil {
+		return res, &ActionError{Reason: "unavailable", Message: s.i18n.T(lang, "action.unavailable"),
+			Err: errors.New("no temporal client")}
+	}
+	actor, err := s.ticketActor(c, t.AcademyCode)
+	if err != nil {
+		return res, err
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), updateTimeout)
+	defer cancel()
+	err = sendUpdate(ctx, s.temporal, t.Number, name, build(actor), &res)
+	if err == nil {
+		return res, nil
+	}
+	return res, s.actionError(lang, t.Number, err)
+}
+
+// sendUpdate sends one Update and waits for its result.
+func sendUpdate(ctx context.Context, tc client.Client, number, name string, arg any, res *workflows.UpdateResult) error {
+	h, err := tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   workflows.TicketWorkflowID(number),
+		UpdateName:   name,
+		Args:         []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return fmt.Errorf("web: update %s %s: %w", number, name, err)
+	}
+	if err := h.Get(ctx, res); err != nil {
+		return fmt.Errorf("web: update %s %s: %w", number, name, err)
+	}
+	return nil
+}
+
+// actionError classifies the error of an Update.
+func (s *Server) actionError(lang, number string, err error) error {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) && appErr.Type() == workflows.ErrRejected {
+		return &ActionError{Reason: "rejected", Message: appErr.Message(), Err: err}
+	}
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		if strings.Contains(nf.Error(), "already completed") {
+			return &ActionError{Reason: "closed", Message: s.i18n.T(lang, "action.closed"), Err: err}
+		}
+		return &ActionError{Reason: "pending", Message: s.i18n.T(lang, "action.pending"), Err: err}
+	}
+	if strings.Contains(err.Error(), "workflow execution already completed") {
+		return &ActionError{Reason: "closed", Message: s.i18n.T(lang, "action.closed"), Err: err}
+	}
+	var unavailable *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
+	if errors.As(err, &unavailable) || errors.As(err, &deadline) ||
+		errors.Is(err, context.DeadlineExceeded) {
+		s.log.Warn("ticket action: temporal unavailable", "ticket", number, "error", err)
+		return &ActionError{Reason: "unavailable", Message: s.i18n.T(lang, "action.unavailable"), Err: err}
+	}
+	return fmt.Errorf("web: ticket %s action: %w", number, err)
+}

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"guichet/store"
+	"guichet/workflows"
+)
+
+// addInfoView is the view model of Mise à jour de l'incident.
+type addInfoView struct {
+	Page
+	Ticket *store.Ticket
+	Body   string
+	Drafts []store.DraftUpload
+	Errors *formErrors
+	// Refusal is the French message of an action the workflow refused (or
+	// could not take), shown above the form.
+	Refusal   string
+	MaxFile   string
+	MaxTicket string
+}
+
+// DraftSize formats a kept file's size.
+func (v *addInfoView) DraftSize(d store.DraftUpload) string { return formatBytes(d.Size) }
+
+// addInfoShow answers GET /incidents/:number/informations.
+func (s *Server) addInfoShow(c *fiber.Ctx) error {
+	t, _, err := s.partyTicket(c, PermTicketAddInfo)
+	if err != nil {
+		return err
+	}
+	return s.renderAddInfo(c, fiber.StatusOK, t, "", nil, &formErrors{}, "")
+}
+
+// addInfoSubmit answers POST /incidents/:number/informations: the text and
+// documents go to the workflow's add-info Update. Refusals come back on the
+// form with what was typed and the files kept.
+func (s *Server) addInfoSubmit(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	lang := s.lang(c)
+	t, _, err := s.partyTicket(c, PermTicketAddInfo)
+	if err != nil {
+		return err
+	}
+	body := cleanText(c.FormValue("information"))
+	errs := &formErrors{}
+	up, err := s.collectUploads(c, "documents", formInts(c, "brouillon"), errs)
+	if err != nil {
+		return err
+	}
+	switch {
+	case body == "" && len(up.Drafts) == 0:
+		errs.add("information", s.i18n.T(lang, "addinfo.error.empty"))
+	case tooLong(body, incidentDescriptionMax):
+		errs.add("information", s.i18n.T(lang, "incident.error.toolong", incidentDescriptionMax))
+	}
+	moveLast(errs, "documents")
+	if errs.Any() {
+		return s.renderAddInfo(c, fiber.StatusUnprocessableEntity, t, body, up.Drafts, errs, "")
+	}
+	sess := currentSession(c)
+	ids := draftIDs(up.Drafts)
+	drafts, err := s.db.DraftUploads(ctx, sess.ID, ids, true)
+	if err != nil {
+		return err
+	}
+	files := make([]store.Attachment, len(drafts))
+	for i, d := range drafts {
+		files[i] = d.Attachment()
+	}
+	// The documents are stored first (the Update carries their IDs); they
+	// show on the ticket only once the workflow has linked them to its event.
+	if err := s.db.AddAttachments(ctx, t.Number, files); err != nil {
+		return err
+	}
+	attIDs := make([]int64, len(files))
+	for i, f := range files {
+		attIDs[i] = f.ID
+	}
+	_, err = s.updateTicket(c, t, workflows.UpdateAddInfo, func(a workflows.Actor) any {
+		return workflows.AddInfoInput{Actor: a, Body: body, AttachmentIDs: attIDs}
+	})
+	var ae *ActionError
+	if errors.As(err, &ae) {
+		return s.renderAddInfo(c, fiber.StatusUnprocessableEntity, t, body, up.Drafts, errs, ae.Message)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.db.DeleteDraftUploads(ctx, sess.ID, ids); err != nil {
+		s.log.WarnContext(ctx, "delete draft uploads", "ticket", t.Number, "error", err)
+	}
+	return c.Redirect("/incidents/"+url.PathEscape(t.Number)+"?information=1", fiber.StatusSeeOther)
+}
+
+// renderAddInfo renders the Mise à jour form.
+func (s *Server) renderAddInfo(c *fiber.Ctx, status int, t *store.Ticket, body string, drafts []store.DraftUpload, errs *formErrors, refusal string) error {
+	lang := s.lang(c)
+	v := &addInfoView{Ticket: t, Body: body, Drafts: drafts, Errors: errs, Refusal: refusal,
+		MaxFile: formatBytes(s.maxFileBytes()), MaxTicket: formatBytes(s.maxUpload)}
+	v.Page = s.page(c, s.i18n.T(lang, "addinfo.page", t.Number))
+	if errs.Any() || refusal != "" {
+		v.Page.Title = s.i18n.T(lang, "form.error.title.prefix") + v.Page.Title
+	}
+	return s.render(c, status, "ticket_addinfo", v)
+}
+
+// partyTicket loads the ticket of the route for an action of its requester
+// or beneficiary: hidden tickets are not found; the permission perm is
+// checked in the ticket's académie. Whether this person may act on it is
+// the workflow's call (its refusal is shown on the form).
+func (s *Server) partyTicket(c *fiber.Ctx, perm Permission) (*store.Ticket, store.Viewer, error) {
+	t, v, err := s.visibleTicket(c, c.Params("number"))
+	if err != nil {
+		return nil, v, err
+	}
+	ok, err := s.can(c, perm, t.AcademyCode)
+	if err != nil {
+		return nil, v, err
+	}
+	if !ok && !v.IsParty(t) {
+		return nil, v, &Error{Code: EFORBIDDEN}
+	}
+	return t, v, nil
+}
