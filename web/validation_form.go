@@ -1,0 +1,188 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"guichet/store"
+	"guichet/workflows"
+)
+
+// Decisions of the validation form.
+const (
+	decisionAccept = "acceptation"
+	decisionRefuse = "refus"
+)
+
+// validationCommentMax is the longest comment (the workflow's limit).
+const validationCommentMax = 2000
+
+// validationForm is the validation form as posted.
+type validationForm struct {
+	Decision string // decisionAccept or decisionRefuse
+	Delay    int    // Délai d'intervention, 1…5 (0 = not given)
+	Quality  int    // Qualité d'intervention, 1…5
+	Comment  string
+	// Confirm is the answer to the contradiction check: decisionAccept
+	// (keep the acceptation) or decisionRefuse (switch to a refusal).
+	Confirm string
+}
+
+// validationView is the view model of the validation form.
+type validationView struct {
+	Page
+	Ticket *store.Ticket
+	Form   validationForm
+	Errors formErrors
+	// Rejection is the workflow's refusal of the action, shown at the top.
+	Rejection string
+	// Contradiction is the failure phrase found in an acceptation comment:
+	// the form asks to confirm or to switch to a refusal.
+	Contradiction string
+	// NotAwaiting is set when the ticket does not wait for a validation.
+	NotAwaiting bool
+	Ratings     []ratingField
+}
+
+// ratingField is one of the two 1–5 ratings of the form.
+type ratingField struct {
+	Name   string // field name: delai, qualite
+	Label  string
+	Value  int
+	Error  string
+	Values []int
+}
+
+// parseValidationForm reads the posted form.
+func parseValidationForm(c *fiber.Ctx) validationForm {
+	rating := func(name string) int {
+		n, err := strconv.Atoi(strings.TrimSpace(c.FormValue(name)))
+		if err != nil {
+			return -1 // given but not a number: out of range
+		}
+		return n
+	}
+	f := validationForm{
+		Decision: c.FormValue("decision"),
+		Comment:  strings.TrimSpace(strings.ReplaceAll(c.FormValue("commentaire"), "\r\n", "\n")),
+		Confirm:  c.FormValue("confirmation"),
+	}
+	if c.FormValue("delai") != "" {
+		f.Delay = rating("delai")
+	}
+	if c.FormValue("qualite") != "" {
+		f.Quality = rating("qualite")
+	}
+	return f
+}
+
+// validationTicket loads the ticket of the form: visible, and the person
+// is its requester or beneficiary (others get a 404, as for a hidden one).
+func (s *Server) validationTicket(c *fiber.Ctx) (*store.Ticket, error) {
+	number := c.Params("number")
+	t, v, err := s.visibleTicket(c, number)
+	if err != nil {
+		return nil, err
+	}
+	if !v.IsParty(t) {
+		return nil, &Error{Code: ENOTFOUND, Key: "ticket.notfound", Args: []any{number},
+			Err: errors.New("not requester nor beneficiary")}
+	}
+	return t, nil
+}
+
+// renderValidation shows the form.
+func (s *Server) renderValidation(c *fiber.Ctx, status int, v *validationView) error {
+	lang := s.lang(c)
+	v.Ratings = []ratingField{
+		{Name: "delai", Label: s.i18n.T(lang, "validation.delay"), Value: v.Form.Delay, Error: v.Errors.For("delai-1")},
+		{Name: "qualite", Label: s.i18n.T(lang, "validation.quality"), Value: v.Form.Quality, Error: v.Errors.For("qualite-1")},
+	}
+	for i := range v.Ratings {
+		v.Ratings[i].Values = []int{1, 2, 3, 4, 5}
+	}
+	v.NotAwaiting = v.Ticket.Status != store.StatusResolved
+	v.Page = s.page(c, s.i18n.T(lang, "validation.title", v.Ticket.Number))
+	return s.render(c, status, "validation_form", v)
+}
+
+// validationShow answers GET /validations/:number: the validation form
+// (Acceptation / Refus, the two ratings, a comment), with the solution and
+// the date of the automatic closure.
+func (s *Server) validationShow(c *fiber.Ctx) error {
+	t, err := s.validationTicket(c)
+	if err != nil {
+		return err
+	}
+	return s.renderValidation(c, fiber.StatusOK, &validationView{Ticket: t})
+}
+
+// validationSubmit answers POST /validations/:number. It checks the form
+// (a decision, both ratings 1–5, a comment for a refusal), asks for a
+// confirmation when an acceptation's comment reads like a failure, then
+// sends the accept or refuse Update. Any refusal re-renders the form with
+// every value kept; success goes back to the validations list.
+func (s *Server) validationSubmit(c *fiber.Ctx) error {
+	t, err := s.validationTicket(c)
+	if err != nil {
+		return err
+	}
+	lang := s.lang(c)
+	v := &validationView{Ticket: t, Form: parseValidationForm(c)}
+	f := &v.Form
+	if f.Decision == decisionAccept && f.Confirm == decisionRefuse {
+		f.Decision = decisionRefuse // the user switched to a refusal
+	}
+	if t.Status != store.StatusResolved {
+		return s.renderValidation(c, fiber.StatusConflict, v)
+	}
+	if f.Decision != decisionAccept && f.Decision != decisionRefuse {
+		v.Errors.add("decision-acceptation", s.i18n.T(lang, "validation.error.decision"))
+	}
+	if f.Delay < 1 || f.Delay > 5 {
+		v.Errors.add("delai-1", s.i18n.T(lang, "validation.error.rating", s.i18n.T(lang, "validation.delay")))
+	}
+	if f.Quality < 1 || f.Quality > 5 {
+		v.Errors.add("qualite-1", s.i18n.T(lang, "validation.error.rating", s.i18n.T(lang, "validation.quality")))
+	}
+	if f.Decision == decisionRefuse && f.Comment == "" {
+		v.Errors.add("commentaire", s.i18n.T(lang, "validation.error.comment"))
+	}
+	if utf8.RuneCountInString(f.Comment) > validationCommentMax {
+		v.Errors.add("commentaire", s.i18n.T(lang, "validation.error.toolong", validationCommentMax))
+	}
+	if v.Errors.Any() {
+		return s.renderValidation(c, fiber.StatusUnprocessableEntity, v)
+	}
+	if f.Decision == decisionAccept && f.Confirm != decisionAccept {
+		if phrase, ok := readsLikeFailure(f.Comment); ok {
+			v.Contradiction = phrase
+			return s.renderValidation(c, fiber.StatusOK, v)
+		}
+	}
+	name := workflows.UpdateAccept
+	build := func(a workflows.Actor) any {
+		return workflows.AcceptInput{Actor: a, RatingDelay: f.Delay, RatingQuality: f.Quality, Comment: f.Comment}
+	}
+	if f.Decision == decisionRefuse {
+		name = workflows.UpdateRefuse
+		build = func(a workflows.Actor) any {
+			return workflows.RefuseInput{Actor: a, RatingDelay: f.Delay, RatingQuality: f.Quality, Comment: f.Comment}
+		}
+	}
+	if _, err := s.updateTicket(c, t, name, build); err != nil {
+		var ae *ActionError
+		if errors.As(err, &ae) {
+			v.Rejection = ae.Message
+			return s.renderValidation(c, fiber.StatusUnprocessableEntity, v)
+		}
+		return err
+	}
+	q := url.Values{"fait": {f.Decision}, "n": {t.Number}}
+	return c.Redirect("/validations?"+q.Encode(), fiber.StatusSeeOther)
+}
