@@ -1,0 +1,184 @@
+package web
+
+// Supervisors' screens: the dashboard (/pilotage), the CSV export and the
+// management screens (/pilotage/actualites, categories, groupes, routage,
+// horaires, roles, journal). Every screen acts on s.academyOf(c): the
+// person's home académie, or the one chosen with ?academie= (global
+// administrators, people with roles in several académies). Every change
+// goes through a store function that records it in the journal.
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"guichet/store"
+)
+
+// routesAdmin registers the supervisors' routes.
+func (s *Server) routesAdmin() {
+	s.get("/pilotage", s.require(PermDashboard), s.pilotageDashboard)
+	s.get("/pilotage/export.csv", s.require(PermExport), s.pilotageExport)
+
+	s.get("/pilotage/actualites", s.require(PermNewsManage), s.newsList)
+	s.get("/pilotage/actualites/nouvelle", s.require(PermNewsManage), s.newsNew)
+	s.post("/pilotage/actualites", s.require(PermNewsManage), s.newsCreate)
+	s.get("/pilotage/actualites/:id<int>", s.require(PermNewsManage), s.newsEdit)
+	s.post("/pilotage/actualites/:id<int>", s.require(PermNewsManage), s.newsUpdate)
+	s.post("/pilotage/actualites/:id<int>/publier", s.require(PermNewsManage), s.newsPublish)
+	s.post("/pilotage/actualites/:id<int>/retirer", s.require(PermNewsManage), s.newsExpire)
+	s.post("/pilotage/actualites/:id<int>/supprimer", s.require(PermNewsManage), s.newsDelete)
+
+	s.get("/pilotage/categories", s.require(PermCategoriesManage), s.categoriesShow)
+	s.post("/pilotage/categories", s.require(PermCategoriesManage), s.categoryAdd)
+	s.post("/pilotage/categories/:id<int>/renommer", s.require(PermCategoriesManage), s.categoryRename)
+	s.post("/pilotage/categories/:id<int>/deplacer", s.require(PermCategoriesManage), s.categoryMove)
+	s.post("/pilotage/categories/:id<int>/supprimer", s.require(PermCategoriesManage), s.categoryDelete)
+
+	s.get("/pilotage/routage", s.require(PermRoutingManage), s.routingShow)
+	s.post("/pilotage/routage", s.require(PermRoutingManage), s.routingSave)
+
+	s.get("/pilotage/groupes", s.require(PermGroupsManage), s.groupsShow)
+	s.post("/pilotage/groupes", s.require(PermGroupsManage), s.groupAdd)
+	s.post("/pilotage/groupes/:id<int>", s.require(PermGroupsManage), s.groupUpdate)
+	s.post("/pilotage/groupes/:id<int>/membres", s.require(PermGroupsManage), s.groupMemberAdd)
+	s.post("/pilotage/groupes/:id<int>/membres/:person<int>/retirer", s.require(PermGroupsManage), s.groupMemberRemove)
+	s.post("/pilotage/groupes/:id<int>/membres/:person<int>/disponibilite", s.require(PermGroupsManage), s.groupMemberAvailability)
+
+	s.get("/pilotage/horaires", s.require(PermHoursManage), s.hoursShow)
+	s.post("/pilotage/horaires", s.require(PermHoursManage), s.hoursSave)
+	s.post("/pilotage/horaires/reinitialiser", s.require(PermHoursManage), s.hoursReset)
+	s.post("/pilotage/horaires/fermetures", s.require(PermHoursManage), s.holidayAdd)
+	s.post("/pilotage/horaires/fermetures/:day/supprimer", s.require(PermHoursManage), s.holidayRemove)
+
+	s.get("/pilotage/roles", s.require(PermRolesManage), s.rolesShow)
+	s.post("/pilotage/roles/attribuer", s.require(PermRolesManage), s.roleGrant)
+	s.post("/pilotage/roles/retirer", s.require(PermRolesManage), s.roleRevoke)
+
+	s.get("/pilotage/journal", s.require(PermAuditRead), s.journalShow)
+}
+
+// menuAdmin returns the side-menu entries of the supervisors' screens the
+// signed-in person may open in their home académie.
+func (s *Server) menuAdmin(c *fiber.Ctx) []MenuItem {
+	lang := s.lang(c)
+	var items []MenuItem
+	for _, e := range adminScreens() {
+		if s.canHere(c, e.perm) {
+			items = append(items, MenuItem{Label: s.i18n.T(lang, e.key), Href: e.href})
+		}
+	}
+	return items
+}
+
+// adminScreen is an entry of the supervisors' navigation.
+type adminScreen struct {
+	key, href string
+	perm      Permission
+}
+
+func adminScreens() []adminScreen {
+	return []adminScreen{
+		{"menu.pilotage", "/pilotage", PermDashboard},
+		{"menu.admin.news", "/pilotage/actualites", PermNewsManage},
+		{"menu.admin.categories", "/pilotage/categories", PermCategoriesManage},
+		{"menu.admin.routing", "/pilotage/routage", PermRoutingManage},
+		{"menu.admin.groups", "/pilotage/groupes", PermGroupsManage},
+		{"menu.admin.hours", "/pilotage/horaires", PermHoursManage},
+		{"menu.admin.roles", "/pilotage/roles", PermRolesManage},
+		{"menu.admin.journal", "/pilotage/journal", PermAuditRead},
+	}
+}
+
+// AdminPage is the part of every supervisors' page view model beyond Page.
+type AdminPage struct {
+	Page
+	// AcademyCode and AcademyName are the académie the screen acts on.
+	AcademyCode, AcademyName string
+	// Q is the query string that keeps the académie ("?academie=creteil"),
+	// appended to every link and form action of the screen.
+	Q string
+	// Choices are the académies the person may switch to with perm (shown
+	// when more than one).
+	Choices []store.Academy
+	// Tabs are the supervisors' screens the person may open here.
+	Tabs []MenuItem
+	// FormPath is the screen's path (the académie choice reloads it).
+	FormPath string
+	// Saved shows the "change saved" notice (after a redirect); Error is
+	// the catalogue key of a refused change.
+	Saved bool
+	Error string
+}
+
+// adminPage builds the AdminPage of a screen guarded by perm.
+func (s *Server) adminPage(c *fiber.Ctx, perm Permission, title string) AdminPage {
+	academy := s.academyOf(c)
+	p := AdminPage{Page: s.page(c, title), AcademyCode: academy, AcademyName: academy,
+		Q: "?academie=" + url.QueryEscape(academy), Saved: c.Query("ok") == "1", FormPath: c.Path()}
+	ctx := c.UserContext()
+	if as, err := s.db.ListAcademies(ctx); err == nil {
+		for _, a := range as {
+			if a.Code == academy {
+				p.AcademyName = a.Name
+			}
+			if ok, err := s.can(c, perm, a.Code); err == nil && ok {
+				p.Choices = append(p.Choices, a)
+			}
+		}
+	}
+	lang := s.lang(c)
+	for _, e := range adminScreens() {
+		if ok, err := s.can(c, e.perm, academy); err == nil && ok {
+			p.Tabs = append(p.Tabs, MenuItem{Label: s.i18n.T(lang, e.key), Href: e.href + p.Q, Active: c.Path() == e.href})
+		}
+	}
+	return p
+}
+
+// editor is the store.Editor of the request: the signed-in person acting on
+// s.academyOf(c).
+func (s *Server) editor(c *fiber.Ctx) store.Editor {
+	return store.Editor{PersonID: currentUser(c).ID, Academy: s.academyOf(c)}
+}
+
+// backTo redirects (303) to path in the same académie, with the "saved"
+// notice.
+func (s *Server) backTo(c *fiber.Ctx, path string) error {
+	return c.Redirect(path+"?academie="+url.QueryEscape(s.academyOf(c))+"&ok=1", fiber.StatusSeeOther)
+}
+
+// changeError maps a refused store change to the catalogue key shown on
+// the form (ok false: an internal error to return as is).
+func changeError(err error, invalidKey string) (key string, ok bool) {
+	switch {
+	case errors.Is(err, store.ErrInvalid):
+		if invalidKey == "" {
+			invalidKey = "admin.error.invalid"
+		}
+		return invalidKey, true
+	case errors.Is(err, store.ErrNotFound):
+		return "admin.error.notfound", true
+	}
+	return "", false
+}
+
+// paramID reads an integer route parameter.
+func paramID(c *fiber.Ctx, name string) int64 {
+	id, _ := strconv.ParseInt(c.Params(name), 10, 64)
+	return id
+}
+
+// formID reads an optional integer form field (nil when empty or 0).
+func formID(c *fiber.Ctx, name string) *int64 {
+	id, err := strconv.ParseInt(c.FormValue(name), 10, 64)
+	if err != nil || id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// itoa64 formats an ID.
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
