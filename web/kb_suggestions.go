@@ -1,0 +1,49 @@
+package web
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"guichet/store"
+)
+
+// kbSuggestionLimit is how many articles the new-incident form suggests.
+const kbSuggestionLimit = 5
+
+// kbSuggestionsView is the suggestions fragment's view model.
+type kbSuggestionsView struct {
+	Page
+	Articles []store.ArticleHit
+}
+
+// kbSuggestions answers GET /base-de-connaissances/suggestions?q=… (or the
+// form's sujet and description fields): an htmx fragment with the few
+// published articles closest to the text being typed (any word matches,
+// the last one as a prefix), or nothing.
+func (s *Server) kbSuggestions(c *fiber.Ctx) error {
+	v, err := s.viewer(c)
+	if err != nil {
+		return err
+	}
+	q := c.Query("q")
+	if strings.TrimSpace(q) == "" {
+		q = c.Query("sujet") + " " + c.Query("description")
+	}
+	view := kbSuggestionsView{}
+	if len(q) > 2000 {
+		q = q[len(q)-2000:] // the end of a long description: what is being typed
+	}
+	hits, _, err := s.db.SearchArticles(c.UserContext(), v, store.ArticleSearch{Query: q, Any: true, Limit: kbSuggestionLimit})
+	if err != nil {
+		return err
+	}
+	for _, h := range hits {
+		// Requesters are pointed to published articles only, even when
+		// support types a ticket.
+		if h.Published {
+			view.Articles = append(view.Articles, h)
+		}
+	}
+	return s.renderFragment(c, fiber.StatusOK, "kb_suggestions", "suggestions", &view)
+}
