@@ -344,11 +344,9 @@ func (db *DB) SearchPeople(ctx context.Context, academy, query string, limit int
 	if academy != "" {
 		q = q.Where("academy_code = ?", academy)
 	}
-	// Folded words hold only letters and digits: no LIKE metacharacters.
-	for _, w := range words {
-		q = q.Where("(name_key LIKE ? OR name_key LIKE ?)", w+"%", "% "+w+"%")
-	}
-	if err := q.Order("name_key", "id").Limit(limit).Scan(ctx); err != nil {
+	// Folded words hold only letters and digits: nothing to escape.
+	q = db.nameMatch(q, words) // also orders by name_key, id
+	if err := q.Limit(limit).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("store: search people %q: %w", query, err)
 	}
 	people := make([]Person, len(rows))

@@ -16,8 +16,10 @@ type loginView struct {
 	Error         string
 	LoginError    string
 	PasswordError string
-	// Expired says the person was signed out by the session timeout.
-	Expired bool
+	// Expired says the person was signed out by the session timeout;
+	// Everywhere that they just signed out of every session.
+	Expired    bool
+	Everywhere bool
 }
 
 // loginShow answers GET /connexion: the sign-in form. A signed-in person
@@ -27,7 +29,7 @@ func (s *Server) loginShow(c *fiber.Ctx) error {
 	if currentUser(c) != nil {
 		return c.Redirect(suite, fiber.StatusSeeOther)
 	}
-	v := loginView{Suite: suite, Expired: c.Query("expiree") == "1"}
+	v := loginView{Suite: suite, Expired: c.Query("expiree") == "1", Everywhere: c.Query("partout") == "1"}
 	v.Page = s.page(c, s.i18n.T(s.lang(c), "login.title"))
 	return s.render(c, fiber.StatusOK, "login", &v)
 }
