@@ -1,0 +1,174 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"guichet/store"
+)
+
+// webhooksView is the view model of /admin/webhooks: the académie's
+// application tokens and webhook subscriptions, and the delivery log.
+type webhooksView struct {
+	Page
+	AcademyCode string
+	Tokens      []store.ApplicationToken
+	Webhooks    []store.WebhookSubscription
+	Log         []store.WebhookLogEntry
+	// Created is a token or secret just made, shown once; CreatedWhat says
+	// which ("token" or "secret").
+	Created     string
+	CreatedWhat string
+	Notice      string
+	Errors      *formErrors
+	// Form values kept on a failed submit.
+	Person, Name, Scope, URL, Events string
+	Expiry                           int
+	Expiries                         []int
+	// Suffix keeps the ?academie= of the page on its forms.
+	Suffix string
+}
+
+// webhooksPage answers GET /admin/webhooks.
+func (s *Server) webhooksPage(c *fiber.Ctx) error {
+	v := webhooksView{Errors: &formErrors{}, Scope: store.ScopeRead, Expiry: 365}
+	switch c.Query("fait") {
+	case "supprime":
+		v.Notice = s.i18n.T(s.lang(c), "webhooks.deleted")
+	case "revoque":
+		v.Notice = s.i18n.T(s.lang(c), "tokens.revoked")
+	}
+	return s.renderWebhooks(c, fiber.StatusOK, &v)
+}
+
+func (s *Server) renderWebhooks(c *fiber.Ctx, status int, v *webhooksView) error {
+	ctx := c.UserContext()
+	v.AcademyCode = s.academyOf(c)
+	if a := c.Query("academie"); a != "" {
+		v.Suffix = "?" + url.Values{"academie": {a}}.Encode()
+	}
+	var err error
+	if v.Tokens, err = s.db.ApplicationTokens(ctx, v.AcademyCode); err != nil {
+		return err
+	}
+	if v.Webhooks, err = s.db.Webhooks(ctx, v.AcademyCode); err != nil {
+		return err
+	}
+	if v.Log, err = s.db.WebhookDeliveries(ctx, v.AcademyCode, 50); err != nil {
+		return err
+	}
+	v.Expiries = tokenExpiryChoices
+	v.Page = s.page(c, s.i18n.T(s.lang(c), "webhooks.title"))
+	return s.render(c, status, "admin_webhooks", v)
+}
+
+// webhooksCreate answers POST /admin/webhooks: subscribes a URL and shows
+// its signing secret once.
+func (s *Server) webhooksCreate(c *fiber.Ctx) error {
+	lang := s.lang(c)
+	errs := &formErrors{}
+	raw := strings.TrimSpace(c.FormValue("url"))
+	events := cleanLine(c.FormValue("evenements"))
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || tooLong(raw, 2000) {
+		errs.add("url", s.i18n.T(lang, "webhooks.error.url"))
+	}
+	if errs.Any() {
+		return s.renderWebhooks(c, fiber.StatusUnprocessableEntity, &webhooksView{Errors: errs, URL: raw, Events: events,
+			Scope: store.ScopeRead, Expiry: 365})
+	}
+	var kinds []string
+	for _, k := range strings.Split(events, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			kinds = append(kinds, k)
+		}
+	}
+	w := &store.WebhookSubscription{AcademyCode: s.academyOf(c), URL: raw, Events: strings.Join(kinds, ","),
+		CreatedByID: currentUser(c).ID}
+	if err := s.db.CreateWebhook(c.UserContext(), w); err != nil {
+		return err
+	}
+	return s.renderWebhooks(c, fiber.StatusCreated, &webhooksView{Errors: &formErrors{}, Created: w.Secret,
+		CreatedWhat: "secret", Scope: store.ScopeRead, Expiry: 365})
+}
+
+// webhooksDelete answers POST /admin/webhooks/{id}/supprimer.
+func (s *Server) webhooksDelete(c *fiber.Ctx) error {
+	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err := s.db.DeleteWebhook(c.UserContext(), s.academyOf(c), id); err != nil {
+		return err
+	}
+	return c.Redirect(s.adminWebhooksURL(c, "supprime"), fiber.StatusSeeOther)
+}
+
+// adminWebhooksURL is the admin page of the request's académie with a
+// notice.
+func (s *Server) adminWebhooksURL(c *fiber.Ctx, done string) string {
+	q := url.Values{"fait": {done}}
+	if a := c.Query("academie"); a != "" {
+		q.Set("academie", a)
+	}
+	return "/admin/webhooks?" + q.Encode()
+}
+
+// appTokensCreate answers POST /admin/jetons: an application token bound
+// to a service person of the académie, shown once.
+func (s *Server) appTokensCreate(c *fiber.Ctx) error {
+	lang := s.lang(c)
+	errs := &formErrors{}
+	f := s.parseTokenForm(c, errs)
+	login := cleanLine(c.FormValue("compte"))
+	academy := s.academyOf(c)
+	var person *store.Person
+	if login != "" {
+		p, err := s.db.GetPersonByLogin(c.UserContext(), login)
+		switch {
+		case err == nil && p.AcademyCode == academy && !p.Disabled:
+			person = p
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+	}
+	if person == nil {
+		errs.add("compte", s.i18n.T(lang, "tokens.error.person"))
+	}
+	if errs.Any() {
+		return s.renderWebhooks(c, fiber.StatusUnprocessableEntity, &webhooksView{Errors: errs, Person: login,
+			Name: f.Name, Scope: f.Scope, Expiry: f.Expiry})
+	}
+	tok, _, err := s.db.CreateToken(c.UserContext(), store.NewToken{PersonID: person.ID, Kind: store.TokenApplication,
+		Name: f.Name, Scope: f.Scope, CreatedByID: currentUser(c).ID, TTL: time.Duration(f.Expiry) * 24 * time.Hour})
+	if err != nil {
+		return err
+	}
+	return s.renderWebhooks(c, fiber.StatusCreated, &webhooksView{Errors: &formErrors{}, Created: tok,
+		CreatedWhat: "token", Scope: store.ScopeRead, Expiry: 365})
+}
+
+// appTokensRevoke answers POST /admin/jetons/{id}/revoquer for an
+// application token of the académie.
+func (s *Server) appTokensRevoke(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	t, err := s.db.GetToken(ctx, id)
+	if err != nil {
+		return err
+	}
+	p, err := s.db.GetPerson(ctx, t.PersonID)
+	if err != nil {
+		return err
+	}
+	if t.Kind != store.TokenApplication || p.AcademyCode != s.academyOf(c) {
+		return &Error{Code: ENOTFOUND, Err: fmt.Errorf("token %d is not an application token of %s", id, s.academyOf(c))}
+	}
+	if err := s.db.RevokeToken(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return c.Redirect(s.adminWebhooksURL(c, "revoque"), fiber.StatusSeeOther)
+}

@@ -1,0 +1,262 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"guichet/store"
+	"guichet/workflows"
+)
+
+// apiActionInput is the JSON body of POST
+// /api/v1/tickets/{number}/actions/{action}; each action reads its fields.
+type apiActionInput struct {
+	Body          string  `json:"body"`
+	FileIDs       []int64 `json:"file_ids"`
+	GroupID       int64   `json:"group_id"`
+	TechnicianID  int64   `json:"technician_id"`
+	Reason        string  `json:"reason"`
+	Urgency       int     `json:"urgency"`
+	Impact        int     `json:"impact"`
+	Question      string  `json:"question"`
+	Solution      string  `json:"solution"`
+	ArticleID     int64   `json:"article_id"`
+	RatingDelay   int     `json:"rating_delay"`
+	RatingQuality int     `json:"rating_quality"`
+	Comment       string  `json:"comment"`
+	Of            string  `json:"of"`
+}
+
+// apiAction is one action of the API: the permission it needs in the
+// ticket's académie, whether only the ticket's requester or beneficiary may
+// do it, the Update it sends, and how to build and check its input.
+type apiAction struct {
+	perm  Permission
+	party bool
+	// files: the action takes documents (file_ids).
+	files  bool
+	update string
+	// check returns the catalogue key and args of a 422, or "".
+	check func(in *apiActionInput) (string, []any)
+	build func(a workflows.Actor, in *apiActionInput, files []int64) any
+}
+
+// apiActions maps the API's action names to their definitions.
+func apiActions() map[string]apiAction {
+	text := func(get func(*apiActionInput) string, field string) func(*apiActionInput) (string, []any) {
+		return func(in *apiActionInput) (string, []any) {
+			v := get(in)
+			switch {
+			case strings.TrimSpace(v) == "":
+				return "api.error.required", []any{field}
+			case tooLong(v, incidentDescriptionMax):
+				return "api.error.toolong", []any{field, incidentDescriptionMax}
+			}
+			return "", nil
+		}
+	}
+	ratings := func(commentRequired bool) func(*apiActionInput) (string, []any) {
+		return func(in *apiActionInput) (string, []any) {
+			if in.RatingDelay < 1 || in.RatingDelay > 5 || in.RatingQuality < 1 || in.RatingQuality > 5 {
+				return "api.error.ratings", nil
+			}
+			if commentRequired && strings.TrimSpace(in.Comment) == "" {
+				return "api.error.required", []any{"comment"}
+			}
+			if tooLong(in.Comment, incidentDescriptionMax) {
+				return "api.error.toolong", []any{"comment", incidentDescriptionMax}
+			}
+			return "", nil
+		}
+	}
+	none := func(*apiActionInput) (string, []any) { return "", nil }
+	return map[string]apiAction{
+		"pickup": {perm: PermTicketPickUp, update: workflows.UpdatePickUp, check: none,
+			build: func(a workflows.Actor, _ *apiActionInput, _ []int64) any { return workflows.PickUpInput{Actor: a} }},
+		"assign": {perm: PermTicketAssign, update: workflows.UpdateAssign,
+			check: func(in *apiActionInput) (string, []any) {
+				if in.GroupID <= 0 && in.TechnicianID <= 0 {
+					return "api.error.assign", nil
+				}
+				return "", nil
+			},
+			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
+				return workflows.AssignInput{Actor: a, GroupID: in.GroupID, TechnicianID: in.TechnicianID, Reason: in.Reason}
+			}},
+		"requalify": {perm: PermTicketRequalify, update: workflows.UpdateRequalify,
+			check: func(in *apiActionInput) (string, []any) {
+				for _, l := range []struct {
+					v    int
+					name string
+				}{{in.Urgency, "urgency"}, {in.Impact, "impact"}} {
+					if l.v < 0 || l.v > 3 {
+						return "api.error.level", []any{l.name}
+					}
+				}
+				if in.Urgency == 0 && in.Impact == 0 {
+					return "api.error.requalify", nil
+				}
+				return text(func(in *apiActionInput) string { return in.Reason }, "reason")(in)
+			},
+			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
+				return workflows.RequalifyInput{Actor: a, Urgency: in.Urgency, Impact: in.Impact, Reason: in.Reason}
+			}},
+		"reply": {perm: PermTicketReply, update: workflows.UpdateReply, files: true,
+			check: text(func(in *apiActionInput) string { return in.Body }, "body"),
+			build: func(a workflows.Actor, in *apiActionInput, files []int64) any {
+				return workflows.ReplyInput{Actor: a, Body: in.Body, AttachmentIDs: files}
+			}},
+		"note": {perm: PermTicketNote, update: workflows.UpdateNote, files: true,
+			check: text(func(in *apiActionInput) string { return in.Body }, "body"),
+			build: func(a workflows.Actor, in *apiActionInput, files []int64) any {
+				return workflows.NoteInput{Actor: a, Body: in.Body, AttachmentIDs: files}
+			}},
+		"request-info": {perm: PermTicketAskInfo, update: workflows.UpdateRequestInfo,
+			check: text(func(in *apiActionInput) string { return in.Question }, "question"),
+			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
+				return workflows.RequestInfoInput{Actor: a, Question: in.Question}
+			}},
+		"add-info": {perm: PermTicketAddInfo, party: true, update: workflows.UpdateAddInfo, files: true,
+			check: text(func(in *apiActionInput) string { return in.Body }, "body"),
+			build: func(a workflows.Actor, in *apiActionInput, files []int64) any {
+				return workflows.AddInfoInput{Actor: a, Body: in.Body, AttachmentIDs: files}
+			}},
+		"resolve": {perm: PermTicketResolve, update: workflows.UpdateResolve,
+			check: text(func(in *apiActionInput) string { return in.Solution }, "solution"),
+			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
+				return workflows.ResolveInput{Actor: a, Solution: in.Solution, ArticleID: in.ArticleID}
+			}},
+		"accept": {perm: PermTicketValidate, party: true, update: workflows.UpdateAccept, check: ratings(false),
+			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
+				return workflows.AcceptInput{Actor: a, RatingDelay: in.RatingDelay, RatingQuality: in.RatingQuality, Comment: in.Comment}
+			}},
+		"refuse": {perm: PermTicketValidate, party: true, update: workflows.UpdateRefuse, check: ratings(true),
+			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
+				return workflows.RefuseInput{Actor: a, RatingDelay: in.RatingDelay, RatingQuality: in.RatingQuality, Comment: in.Comment}
+			}},
+		"cancel": {perm: PermTicketCancel, party: true, update: workflows.UpdateCancel,
+			check: func(in *apiActionInput) (string, []any) {
+				if tooLong(in.Reason, incidentDescriptionMax) {
+					return "api.error.toolong", []any{"reason", incidentDescriptionMax}
+				}
+				return "", nil
+			},
+			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
+				return workflows.CancelInput{Actor: a, Reason: in.Reason}
+			}},
+		"duplicate": {perm: PermTicketDuplicate, update: workflows.UpdateMarkDuplicate,
+			check: text(func(in *apiActionInput) string { return in.Of }, "of"),
+			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
+				return workflows.MarkDuplicateInput{Actor: a, Of: strings.TrimSpace(in.Of), Reason: in.Reason}
+			}},
+	}
+}
+
+// APIActionNames lists the actions of POST
+// /api/v1/tickets/{number}/actions/{action} (for the OpenAPI document).
+func APIActionNames() []string {
+	return []string{"pickup", "assign", "requalify", "reply", "note", "request-info", "add-info",
+		"resolve", "accept", "refuse", "cancel", "duplicate"}
+}
+
+// apiTicketAction answers POST /api/v1/tickets/{number}/actions/{action}:
+// the action goes through the ticket workflow's Update, as on the web.
+// 404 for a ticket the caller may not see or an unknown action, 403 for an
+// action outside their rights, 422 for a bad input, 409 for an action the
+// ticket's state refuses; 200 with the ticket once applied.
+func (s *Server) apiTicketAction(c *fiber.Ctx) error {
+	act, ok := apiActions()[c.Params("action")]
+	if !ok {
+		return &Error{Code: ENOTFOUND, Key: "api.error.action", Args: []any{c.Params("action")}}
+	}
+	t, v, err := s.visibleTicket(c, c.Params("number"))
+	if err != nil {
+		return err
+	}
+	allowed, err := s.can(c, act.perm, t.AcademyCode)
+	if err != nil {
+		return err
+	}
+	if !allowed || act.party && !v.IsParty(t) {
+		return &Error{Code: EFORBIDDEN, Key: "api.error.forbidden.action",
+			Err: fmt.Errorf("person %d may not %s ticket %s", v.PersonID, c.Params("action"), t.Number)}
+	}
+	var in apiActionInput
+	if body := c.Body(); len(strings.TrimSpace(string(body))) > 0 {
+		if err := json.Unmarshal(body, &in); err != nil {
+			return apiUnprocessable("api.error.json", err.Error())
+		}
+	}
+	if key, args := act.check(&in); key != "" {
+		return apiUnprocessable(key, args...)
+	}
+	var fileIDs []int64
+	if len(in.FileIDs) > 0 {
+		if !act.files {
+			return apiUnprocessable("api.error.nofiles")
+		}
+		if fileIDs, err = s.attachAPIFiles(c, t, in.FileIDs); err != nil {
+			return err
+		}
+	}
+	if _, err := s.updateTicket(c, t, act.update, func(a workflows.Actor) any { return act.build(a, &in, fileIDs) }); err != nil {
+		var ae *ActionError
+		if errors.As(err, &ae) {
+			status := fiber.StatusConflict
+			if ae.Reason == "unavailable" {
+				status = fiber.StatusServiceUnavailable
+			}
+			return &Error{Code: ECONFLICT, Status: status, Key: "api.message", Args: []any{ae.Message}, Err: err}
+		}
+		return err
+	}
+	saved, err := s.db.GetTicket(c.UserContext(), t.Number)
+	if err != nil {
+		return err
+	}
+	out, err := s.apiTicketOf(c, saved, v)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// attachAPIFiles turns the caller's uploaded files into attachments of
+// ticket t (not yet linked to an event: the projection links them) and
+// returns their IDs.
+func (s *Server) attachAPIFiles(c *fiber.Ctx, t *store.Ticket, ids []int64) ([]int64, error) {
+	ctx := c.UserContext()
+	key := apiDraftSession(apiToken(c))
+	ids = uniqueInt64(ids)
+	drafts, err := s.db.DraftUploads(ctx, key, ids, true)
+	if err != nil {
+		return nil, err
+	}
+	if len(drafts) != len(ids) {
+		return nil, apiUnprocessable("api.error.fileids")
+	}
+	var total int64
+	files := make([]store.Attachment, len(drafts))
+	for i, d := range drafts {
+		total += d.Size
+		files[i] = d.Attachment()
+	}
+	if total > s.maxUpload {
+		return nil, apiUnprocessable("incident.error.file.total", drafts[len(drafts)-1].Filename, formatBytes(s.maxUpload))
+	}
+	if err := s.db.AddAttachments(ctx, t.Number, files); err != nil {
+		return nil, err
+	}
+	if err := s.db.DeleteDraftUploads(ctx, key, ids); err != nil {
+		s.log.WarnContext(ctx, "api: delete uploaded files", "ticket", t.Number, "error", err)
+	}
+	out := make([]int64, len(files))
+	for i, f := range files {
+		out[i] = f.ID
+	}
+	return out, nil
+}
