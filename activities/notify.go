@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,16 +18,21 @@ import (
 
 // Notify queues the mails of one event: it resolves the recipients
 // (requester and beneficiary, technician, group, supervisors), never mails
-// the actor (ExcludePersonID), composes the French mail of the kind from the
-// projected ticket and event, and queues one mail per address under the
-// dedupe key, so a retried activity queues nothing twice. With a positive
-// Seq it records an internal "mail sent" timeline event, idempotently.
+// the actor (ExcludePersonID), renders the mail of the kind from the
+// templates of package mail in each recipient's language (French unless
+// they chose English), and queues one mail per address under the dedupe
+// key, so a retried activity queues nothing twice (and a mail composed again
+// keeps its Message-ID, derived from the key). With a positive Seq it
+// records an internal "mail sent" timeline event, idempotently.
 func (a *Activities) Notify(ctx context.Context, in workflows.NotifyInput) (workflows.NotifyResult, error) {
 	if in.Number == "" || in.Kind == "" {
 		return workflows.NotifyResult{}, badInput("notify: ticket number and kind are required")
 	}
 	if a.Outbox == nil {
 		return workflows.NotifyResult{}, badInput("notify %s: no outbox configured", in.Number)
+	}
+	if !slices.Contains(gmail.Kinds(), in.Kind) {
+		return workflows.NotifyResult{}, badInput("notify %s: unknown mail kind %q", in.Number, in.Kind)
 	}
 	t, err := a.DB.GetTicket(ctx, in.Number)
 	if err != nil {
@@ -43,7 +49,7 @@ func (a *Activities) Notify(ctx context.Context, in workflows.NotifyInput) (work
 	if err != nil {
 		return workflows.NotifyResult{}, err
 	}
-	msg, err := a.compose(ctx, t, about, in)
+	data, err := a.mailData(ctx, t, about, in)
 	if err != nil {
 		return workflows.NotifyResult{}, err
 	}
@@ -53,11 +59,29 @@ func (a *Activities) Notify(ctx context.Context, in workflows.NotifyInput) (work
 	}
 	queued := 0
 	for _, r := range rcpts {
-		m := msg
-		m.DedupeKey = key
-		m.TicketNumber = t.Number
-		m.To = []string{r}
-		ok, err := a.Outbox.Queue(ctx, m)
+		lang, err := a.DB.PersonLang(ctx, r.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return workflows.NotifyResult{Queued: queued}, fmt.Errorf("activities: notify %s: %w", in.Number, err)
+		}
+		d := data
+		d.Name = strings.TrimSpace(r.FirstName + " " + r.LastName)
+		replyTo := ""
+		// Only the requester and the beneficiary may answer by mail, and
+		// only while the ticket is open.
+		if a.ReplyTo != nil && t.Status != store.StatusClosed && t.Status != store.StatusCancelled &&
+			(r.ID == t.RequesterID || r.ID == t.BeneficiaryID) {
+			replyTo = a.ReplyTo(t.Number)
+		}
+		d.CanReply = replyTo != ""
+		out, err := a.Outbox.Render(in.Kind, lang, d)
+		if err != nil {
+			return workflows.NotifyResult{Queued: queued}, badInput("notify %s: %v", in.Number, err)
+		}
+		addr := mail.Address{Name: d.Name, Address: r.Email}
+		ok, err := a.Outbox.Queue(ctx, gmail.Message{
+			DedupeKey: key, TicketNumber: t.Number, To: []string{addr.String()},
+			Subject: out.Subject, Text: out.Text, HTML: out.HTML, ReplyTo: replyTo,
+		})
 		if err != nil {
 			return workflows.NotifyResult{Queued: queued}, fmt.Errorf("activities: notify %s: %w", in.Number, err)
 		}
@@ -76,10 +100,9 @@ func (a *Activities) Notify(ctx context.Context, in workflows.NotifyInput) (work
 	return workflows.NotifyResult{Queued: queued}, nil
 }
 
-// recipients resolves the recipient roles of in into formatted addresses
-// ("Prénom Nom <addr>"), each person once, never the actor, never a
-// disabled person or one without an address.
-func (a *Activities) recipients(ctx context.Context, t *store.Ticket, in workflows.NotifyInput) ([]string, error) {
+// recipients resolves the recipient roles of in into people, each once,
+// never the actor, never a disabled person or one without an address.
+func (a *Activities) recipients(ctx context.Context, t *store.Ticket, in workflows.NotifyInput) ([]store.Person, error) {
 	var ids []int64
 	var people []store.Person
 	add := func(id int64) {
@@ -132,14 +155,13 @@ func (a *Activities) recipients(ctx context.Context, t *store.Ticket, in workflo
 		people = append(people, *p)
 	}
 	seen := map[int64]bool{}
-	var out []string
+	var out []store.Person
 	for _, p := range people {
 		if seen[p.ID] || p.ID == in.ExcludePersonID || p.Disabled || p.Email == "" {
 			continue
 		}
 		seen[p.ID] = true
-		addr := mail.Address{Name: strings.TrimSpace(p.FirstName + " " + p.LastName), Address: p.Email}
-		out = append(out, addr.String())
+		out = append(out, p)
 	}
 	return out, nil
 }
@@ -149,127 +171,57 @@ func (a *Activities) ticketURL(number string) string {
 	return strings.TrimRight(a.BaseURL, "/") + "/incidents/" + url.PathEscape(number)
 }
 
-// compose writes the French mail of in.Kind.
-func (a *Activities) compose(ctx context.Context, t *store.Ticket, about *store.TicketEvent, in workflows.NotifyInput) (gmail.Message, error) {
+// validationURL returns the link to a ticket's validation form.
+func (a *Activities) validationURL(number string) string {
+	return strings.TrimRight(a.BaseURL, "/") + "/validations/" + url.PathEscape(number)
+}
+
+// mailData gathers what the templates of in.Kind show, for every
+// recipient (the greeting and the reply invitation are set per recipient).
+func (a *Activities) mailData(ctx context.Context, t *store.Ticket, about *store.TicketEvent, in workflows.NotifyInput) (gmail.Data, error) {
 	body := ""
 	if about != nil {
 		body = strings.TrimSpace(about.Body)
 	}
-	subject := t.CategoryPath
-	link := a.ticketURL(t.Number)
-	replyTo := ""
-	toRequester := len(in.Recipients) == 1 && in.Recipients[0] == workflows.RecipientRequester
-	if toRequester && a.ReplyTo != nil {
-		replyTo = a.ReplyTo(t.Number)
+	d := gmail.Data{
+		Number: t.Number, Category: t.CategoryPath, Academy: t.AcademyCode,
+		TicketURL: a.ticketURL(t.Number), Solution: strings.TrimSpace(t.Solution),
+		ValidationURL: a.validationURL(t.Number),
+		AutoClosed:    t.Validation == workflows.ValidationAuto,
+		DuplicateOf:   t.DuplicateOf,
 	}
-	var title string
-	var paras []string
-	quote := func(label, text string) {
-		if text != "" {
-			paras = append(paras, label+"\n"+text)
-		}
+	if ac, err := a.DB.GetAcademy(ctx, t.AcademyCode); err == nil && ac.Name != "" {
+		d.Academy = ac.Name
+	}
+	if t.ValidationDueAt != nil {
+		d.Deadline = gmail.FormatDate(*t.ValidationDueAt, a.location())
+	}
+	if t.PickupDueAt != nil {
+		d.PickupDue = gmail.FormatDate(*t.PickupDueAt, a.location())
+	}
+	if t.DuplicateOf != "" {
+		d.DuplicateURL = a.ticketURL(t.DuplicateOf)
 	}
 	switch in.Kind {
-	case workflows.MailCreated:
-		title = "accusé de réception"
-		paras = append(paras,
-			fmt.Sprintf("Votre demande « %s » a bien été enregistrée sous le numéro %s.", subject, t.Number),
-			"La plateforme d'assistance de votre académie va la prendre en charge ; un message vous sera envoyé dès qu'un technicien l'aura prise en compte.")
-	case workflows.MailPickedUp:
-		title = "prise en compte"
-		paras = append(paras, fmt.Sprintf("Votre incident %s « %s » a été pris en compte par un technicien, qui va le traiter.", t.Number, subject))
 	case workflows.MailAssigned:
-		title = "incident attribué"
-		paras = append(paras, fmt.Sprintf("L'incident %s « %s » vous a été attribué.", t.Number, subject))
-		quote("Motif :", dataValue(about, "reason"))
-	case workflows.MailOffered:
-		title = "incident à prendre en charge"
-		paras = append(paras, fmt.Sprintf("L'incident %s « %s » n'a pas été pris en charge dans le délai prévu. Il vous est proposé : vous êtes le technicien disponible le moins chargé de son groupe. Il reste visible dans la file du groupe.", t.Number, subject))
-	case workflows.MailReply:
-		title = "réponse du support"
-		paras = append(paras, fmt.Sprintf("Le support a répondu au sujet de votre incident %s « %s ».", t.Number, subject))
-		quote("Réponse :", body)
-	case workflows.MailInfoRequested:
-		title = "demande de précisions"
-		paras = append(paras, fmt.Sprintf("Le technicien chargé de votre incident %s « %s » a besoin de précisions pour le traiter.", t.Number, subject))
-		quote("Question :", body)
-		paras = append(paras, "Répondez depuis la page de l'incident (« Ajouter une information ») ; le traitement reprendra dès votre réponse.")
+		d.Reason = dataValue(about, "reason")
+	case workflows.MailReply, workflows.MailInfoRequested, workflows.MailInfoAdded:
+		d.Text = body
 	case workflows.MailWaitingReminder:
-		title = "relance de la demande de précisions"
-		paras = append(paras, fmt.Sprintf("Votre incident %s « %s » attend toujours les précisions demandées par le technicien.", t.Number, subject))
-		if q, err := a.DB.LastTicketEvent(ctx, t.Number, workflows.EventInfoRequested); err == nil {
-			quote("Question :", strings.TrimSpace(q.Body))
+		q, err := a.DB.LastTicketEvent(ctx, t.Number, workflows.EventInfoRequested)
+		if err == nil {
+			d.Text = strings.TrimSpace(q.Body)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return d, fmt.Errorf("activities: notify %s: %w", t.Number, err)
 		}
-		paras = append(paras, "Sans ces précisions, il ne peut pas être traité. Répondez depuis la page de l'incident (« Ajouter une information »).")
-	case workflows.MailInfoAdded:
-		title = "information ajoutée"
-		paras = append(paras, fmt.Sprintf("Le demandeur a ajouté une information à l'incident %s « %s ».", t.Number, subject))
-		quote("Information :", body)
 	case workflows.MailResolved:
-		title = "résolution — merci de valider"
-		paras = append(paras, fmt.Sprintf("Votre incident %s « %s » a été résolu.", t.Number, subject))
-		quote("Solution :", firstNonEmpty(t.Solution, body))
-		paras = append(paras, "Merci d'accepter ou de refuser cette résolution depuis la page de l'incident et d'évaluer l'intervention."+a.deadline(t))
-	case workflows.MailValidationReminder:
-		title = "relance de validation"
-		paras = append(paras, fmt.Sprintf("Votre incident %s « %s » a été résolu et attend votre validation.", t.Number, subject))
-		quote("Solution :", t.Solution)
-		paras = append(paras, "Merci d'accepter ou de refuser cette résolution depuis la page de l'incident."+a.deadline(t))
-	case workflows.MailClosed:
-		title = "clôture"
-		if t.Validation == workflows.ValidationAuto {
-			paras = append(paras, fmt.Sprintf("Votre incident %s « %s » a été clôturé automatiquement : sa résolution n'a pas été validée dans le délai prévu.", t.Number, subject))
-		} else {
-			paras = append(paras, fmt.Sprintf("Votre incident %s « %s » est clôturé. Merci d'avoir validé sa résolution.", t.Number, subject))
-		}
-		paras = append(paras, "Si le problème se reproduit, vous pouvez créer un nouvel incident en rappelant ce numéro.")
+		d.Solution = firstNonEmpty(t.Solution, body)
 	case workflows.MailRefused:
-		title = "validation refusée"
-		paras = append(paras, fmt.Sprintf("Le demandeur a refusé la résolution de l'incident %s « %s ». L'incident est de nouveau en cours de traitement.", t.Number, subject))
-		quote("Commentaire :", firstNonEmpty(body, t.ValidationComment))
+		d.Text = firstNonEmpty(body, t.ValidationComment)
 	case workflows.MailCancelled:
-		title = "incident annulé"
-		paras = append(paras, fmt.Sprintf("L'incident %s « %s » a été annulé par le demandeur.", t.Number, subject))
-		quote("Motif :", firstNonEmpty(body, dataValue(about, "reason")))
-	case workflows.MailDuplicate:
-		title = "doublon"
-		paras = append(paras, fmt.Sprintf("Votre incident %s « %s » a été clôturé : il signale le même problème que l'incident %s, déjà ouvert.", t.Number, subject, t.DuplicateOf))
-		if t.DuplicateOf != "" {
-			paras = append(paras, "Suivez l'incident "+t.DuplicateOf+" : "+a.ticketURL(t.DuplicateOf))
-		}
-	case workflows.MailLate:
-		title = "retard de prise en charge"
-		due := ""
-		if t.PickupDueAt != nil {
-			due = " (échéance : " + frenchDateTime(*t.PickupDueAt, a.location()) + ")"
-		}
-		paras = append(paras, fmt.Sprintf("L'incident %s « %s » de l'académie %s n'a pas été pris en charge dans le délai%s.", t.Number, subject, t.AcademyCode, due),
-			"Il reste dans la file de son groupe et a été proposé au technicien disponible le moins chargé.")
-	default:
-		return gmail.Message{}, badInput("notify %s: unknown mail kind %q", t.Number, in.Kind)
+		d.Reason = firstNonEmpty(body, dataValue(about, "reason"))
 	}
-	paras = append(paras, "Voir l'incident : "+link)
-	if replyTo != "" {
-		paras = append(paras, "Vous pouvez répondre à ce message pour compléter votre demande : votre réponse sera ajoutée à l'incident.")
-	} else {
-		paras = append(paras, "Ce message est envoyé automatiquement, merci de ne pas y répondre.")
-	}
-	text, html := render(paras, link)
-	return gmail.Message{
-		Subject: fmt.Sprintf("[Guichet] Incident %s — %s", t.Number, title),
-		Text:    "Bonjour,\n\n" + text + "\n\n-- \nGuichet, l'assistance de votre académie\n",
-		HTML:    html,
-		ReplyTo: replyTo,
-	}, nil
-}
-
-// deadline returns the sentence giving the automatic closure date, if set.
-func (a *Activities) deadline(t *store.Ticket) string {
-	if t.ValidationDueAt == nil {
-		return ""
-	}
-	return " Sans réponse de votre part, il sera clôturé automatiquement le " +
-		frenchDateTime(*t.ValidationDueAt, a.location()) + "."
+	return d, nil
 }
 
 // dataValue returns one key of an event's JSON details.

@@ -11,8 +11,9 @@ package mail
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base32"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -55,6 +56,7 @@ type Outbox struct {
 	db     *store.DB
 	from   *gomail.Address
 	domain string
+	tmpl   *Templates
 	err    error // configuration error, returned by every Queue
 	logger *slog.Logger
 	notify func()
@@ -86,10 +88,24 @@ func NewOutbox(db *store.DB, cfg config.Mail, baseURL string, opts ...OutboxOpti
 	_ = baseURL
 	o := &Outbox{db: db, logger: slog.Default(), now: time.Now}
 	o.from, o.domain, o.err = parseFrom(cfg.From)
+	if tmpl, err := NewTemplates(); err != nil && o.err == nil {
+		o.err = err
+	} else {
+		o.tmpl = tmpl
+	}
 	for _, opt := range opts {
 		opt(o)
 	}
 	return o
+}
+
+// Render renders the mail of kind in lang from the embedded templates
+// (see Templates.Render).
+func (o *Outbox) Render(kind, lang string, d Data) (Rendered, error) {
+	if o.tmpl == nil {
+		return Rendered{}, o.err
+	}
+	return o.tmpl.Render(kind, lang, d)
 }
 
 // Err returns the configuration error that prevents queuing, if any.
@@ -154,12 +170,13 @@ func (o *Outbox) Queue(ctx context.Context, m Message) (bool, error) {
 	queued := false
 	for _, rcpt := range recipients {
 		key := m.DedupeKey + "|" + strings.ToLower(rcpt.Address)
-		id, err := o.newMessageID()
+		id := o.MessageID(m.DedupeKey, rcpt.Address)
+		refs, err := o.references(ctx, m.TicketNumber, id)
 		if err != nil {
 			return queued, err
 		}
 		now := o.now()
-		raw, err := o.compose(m, rcpt, replyTo, id, now)
+		raw, err := o.compose(m, rcpt, replyTo, id, refs, now)
 		if err != nil {
 			return queued, fmt.Errorf("mail: compose %s: %w", key, err)
 		}
@@ -211,19 +228,45 @@ func (o *Outbox) recipients(ctx context.Context, m Message) []*gomail.Address {
 	return out
 }
 
-// newMessageID returns a fresh random Message-ID (without angle brackets)
-// in the From domain. It is stored with the row, so every delivery attempt
-// of that row carries the same ID.
-func (o *Outbox) newMessageID() (string, error) {
-	var b [15]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("mail: message id: %w", err)
+// MessageID returns the Message-ID (without angle brackets) of the mail of
+// one notification to one recipient. It is derived from the notification's
+// dedupe key (ticket number, event sequence and mail kind, as the workflow
+// builds it: "I130416_0213:7:resolved") and a hash of the address, so a
+// retried activity, or a mail composed again, carries the same Message-ID
+// and receiving servers and clients see one message:
+// I130416_0213.7.resolved.3f9a0c1b2d4e@domain.
+func (o *Outbox) MessageID(dedupeKey, addr string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(addr))))
+	left := atomText(strings.NewReplacer(":", ".", "/", ".", "|", ".").Replace(dedupeKey))
+	left = strings.Trim(left, ".")
+	if len(left) > 120 {
+		k := sha256.Sum256([]byte(dedupeKey))
+		left = left[:80] + "." + hex.EncodeToString(k[:8])
 	}
-	return strings.ToLower(base32.StdEncoding.EncodeToString(b[:])) + "@" + o.domain, nil
+	return left + "." + hex.EncodeToString(sum[:6]) + "@" + o.domain
+}
+
+// references returns the thread of a ticket's mail: the ticket's root id,
+// then the Message-ID of the ticket's first mail (when there is one and it
+// is not this mail), so every mail of a ticket names the same ancestors.
+func (o *Outbox) references(ctx context.Context, number, id string) ([]string, error) {
+	if number == "" {
+		return nil, nil
+	}
+	refs := []string{o.ThreadRootID(number)}
+	first, err := o.db.FirstTicketMail(ctx, number)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return nil, fmt.Errorf("mail: thread of %s: %w", number, err)
+	case first.MessageID != id && first.MessageID != "":
+		refs = append(refs, strings.Trim(first.MessageID, "<>"))
+	}
+	return refs, nil
 }
 
 // compose writes the RFC 5322 message for one recipient.
-func (o *Outbox) compose(m Message, to, replyTo *gomail.Address, id string, date time.Time) ([]byte, error) {
+func (o *Outbox) compose(m Message, to, replyTo *gomail.Address, id string, refs []string, date time.Time) ([]byte, error) {
 	var h gomail.Header
 	h.SetAddressList("From", []*gomail.Address{o.from})
 	h.SetAddressList("To", []*gomail.Address{to})
@@ -233,10 +276,13 @@ func (o *Outbox) compose(m Message, to, replyTo *gomail.Address, id string, date
 	h.SetSubject(m.Subject)
 	h.SetDate(date)
 	h.SetMessageID(id)
+	if len(refs) > 0 {
+		// In-Reply-To names the nearest known ancestor: the ticket's first
+		// mail, or its root id for the first mail itself.
+		h.SetMsgIDList("In-Reply-To", refs[len(refs)-1:])
+		h.SetMsgIDList("References", refs)
+	}
 	if m.TicketNumber != "" {
-		root := []string{o.ThreadRootID(m.TicketNumber)}
-		h.SetMsgIDList("In-Reply-To", root)
-		h.SetMsgIDList("References", root)
 		h.SetText("X-Guichet-Ticket", m.TicketNumber)
 	}
 	// RFC 3834: an automatic mail; the Microsoft header stops Exchange
