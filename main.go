@@ -31,6 +31,10 @@ Commands:
   web             run a web process (production)
   worker          run a Temporal worker process (production)
   temporal-setup  register Guichet's search attributes on a Temporal cluster
+  directory import FILE
+                  import people into the directory from a CSV file
+  token create --user LOGIN [--expires 30d] [--scope read|write]
+                  create an API token (printed once)
   version         print the version
 
 Common flags:
@@ -63,6 +67,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if cmd == "version" {
 		fmt.Fprintln(stdout, "guichet", version)
 		return 0
+	}
+	if cmd == "directory" { // takes its own arguments: directory import FILE
+		return runDirectory(rest, stdout, stderr)
+	}
+	if cmd == "token" { // takes its own arguments: token create --user LOGIN (token_cmd.go)
+		return runToken(rest, stdout, stderr)
 	}
 	commands := map[string]func(context.Context, config.Config, io.Writer) error{
 		"dev":            runDev,
@@ -105,13 +115,14 @@ func loadConfig(cmd string, args []string, stderr io.Writer) (config.Config, err
 	fs.SetOutput(stderr)
 	path := fs.String("config", "", "configuration file (YAML)")
 	dataDir := fs.String("data-dir", "", "data directory")
-	var webAddr, temporalAddr, uiAddr *string
+	var webAddr, temporalAddr, uiAddr, mailAddr *string
 	if cmd == "dev" || cmd == "web" {
 		webAddr = fs.String("web-addr", "", "web app address (default 127.0.0.1:8080)")
 	}
 	if cmd == "dev" {
 		temporalAddr = fs.String("temporal-addr", "", "embedded Temporal gRPC address (default 127.0.0.1:7233)")
 		uiAddr = fs.String("ui-addr", "", "embedded Temporal Web UI address (default 127.0.0.1:8233)")
+		mailAddr = fs.String("mail-addr", "127.0.0.1:2525", "SMTP listener for replies to mails (empty: none)")
 	}
 	if err := fs.Parse(args); err != nil {
 		return config.Config{}, err
@@ -130,6 +141,8 @@ func loadConfig(cmd string, args []string, stderr io.Writer) (config.Config, err
 	set("temporal.host_port", temporalAddr)
 	set("temporal.ui_addr", uiAddr)
 	if cmd == "dev" {
+		overrides["web.dev_tools"] = true         // /dev/mailbox.json
+		overrides["mail.listen_addr"] = *mailAddr // replies to mails; --mail-addr= disables
 		// In dev the links (mails, Temporal UI) follow the chosen addresses.
 		if *webAddr != "" {
 			overrides["web.base_url"] = "http://" + *webAddr

@@ -22,6 +22,7 @@ import (
 	"guichet/config"
 	"guichet/demo"
 	"guichet/embedded"
+	"guichet/identity"
 	"guichet/intake"
 	"guichet/mail"
 	"guichet/store"
@@ -181,6 +182,9 @@ func runTemporalSetup(ctx context.Context, cfg config.Config, out io.Writer) err
 	if err := worker.EnsureSearchAttributes(ctx, c, cfg.Temporal.Namespace); err != nil {
 		return err
 	}
+	if err := identity.EnsureSchedule(ctx, c, cfg); err != nil {
+		return err
+	}
 	fmt.Fprintf(out, "search attributes registered in namespace %q\n", cfg.Temporal.Namespace)
 	return nil
 }
@@ -252,7 +256,7 @@ func runWorker(ctx context.Context, cfg config.Config, out io.Writer) error {
 func startBackground(s *services, cfg config.Config, db *store.DB, c client.Client, logger *slog.Logger) {
 	sender := mail.NewSender(db, cfg.Mail, logger.With("component", "mail"))
 	outbox := mail.NewOutbox(db, cfg.Mail, cfg.Web.BaseURL, mail.WithNotify(sender.Notify), mail.WithLogger(logger.With("component", "mail")))
-	w := worker.New(c, cfg, &activities.Activities{DB: db, Outbox: outbox, BaseURL: cfg.Web.BaseURL, Logger: logger.With("component", "activities")})
+	w := worker.New(c, cfg, &activities.Activities{DB: db, Outbox: outbox, BaseURL: cfg.Web.BaseURL, Logger: logger.With("component", "activities"), ReplyTo: mail.ReplyToFunc(cfg.Mail)})
 	s.loop(func(ctx context.Context) error {
 		if err := w.Start(); err != nil {
 			return fmt.Errorf("worker: start: %w", err)
@@ -262,6 +266,9 @@ func startBackground(s *services, cfg config.Config, db *store.DB, c client.Clie
 		return nil
 	})
 	s.loop(sender.Run)
+	if cfg.Mail.ListenAddr != "" {
+		s.loop(mail.NewListener(db, cfg, c, logger.With("component", "mail-listener")).Run)
+	}
 	s.loop(intake.New(db, c, cfg, logger.With("component", "intake")).RunResumer)
 }
 
@@ -309,6 +316,9 @@ func runDev(ctx context.Context, cfg config.Config, out io.Writer) error {
 	defer c.Close()
 	if err := worker.EnsureSearchAttributes(ctx, c, cfg.Temporal.Namespace); err != nil {
 		return err
+	}
+	if err := identity.EnsureSchedule(ctx, c, cfg); err != nil {
+		logger.Warn("planification de la synchronisation de l'annuaire", "err", err)
 	}
 
 	in := intake.New(db, c, cfg, logger.With("component", "intake"))

@@ -108,6 +108,9 @@ func (a *Activities) Project(ctx context.Context, in workflows.ProjectInput) (wo
 	if _, err := a.DB.ApplyProjection(ctx, s.Number, p, events); err != nil {
 		return workflows.ProjectResult{}, storeError("project "+s.Number, err)
 	}
+	if err := a.enqueueWebhooks(ctx, s, in.Events); err != nil { // webhooks.go
+		return workflows.ProjectResult{}, err
+	}
 	return workflows.ProjectResult{}, nil
 }
 

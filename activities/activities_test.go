@@ -118,7 +118,8 @@ func TestActivityNamesMatchTheContract(t *testing.T) {
 		got = append(got, typ.Method(i).Name)
 	}
 	want := []string{workflows.ActivityLookupTicket, workflows.ActivityNotify, workflows.ActivityPickTechnician,
-		workflows.ActivityProject, workflows.ActivityRoute}
+		workflows.ActivityProject, workflows.ActivityRoute,
+		workflows.ActivityDeliverWebhook, workflows.ActivityFailWebhook} // webhooks.go
 	sort.Strings(got)
 	sort.Strings(want)
 	if !slices.Equal(got, want) {
@@ -297,7 +298,8 @@ func TestNotify(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := ms[0]
-			for _, want := range []string{"Câble remplacé.", "lundi 7 décembre 2026 à 10:05", "https://guichet.test/incidents/" + f.number, "Bonjour"} {
+			for _, want := range []string{"Câble remplacé.", "07/12/2026 10:05", "https://guichet.test/incidents/" + f.number,
+				"https://guichet.test/validations/" + f.number, "Bonjour"} {
 				if !strings.Contains(m.TextBody, want) {
 					t.Errorf("text lacks %q:\n%s", want, m.TextBody)
 				}

@@ -16,6 +16,10 @@ type Config struct {
 	Mail     Mail     `mapstructure:"mail"`
 	Tickets  Tickets  `mapstructure:"tickets"`
 	Worker   Worker   `mapstructure:"worker"`
+	// Auth configures sign-in: second factor and rate limiting.
+	Auth Auth `mapstructure:"auth"`
+	// Directory configures the staff directory's synchronisation.
+	Directory Directory `mapstructure:"directory"`
 	// Academies lists the tenants served by this installation.
 	Academies []Academy `mapstructure:"academies"`
 }
@@ -34,6 +38,9 @@ type Web struct {
 	SessionMax    time.Duration `mapstructure:"session_max"`
 	SecureCookies bool          `mapstructure:"secure_cookies"`
 	ShutdownGrace time.Duration `mapstructure:"shutdown_grace"`
+	// DevTools enables the developer endpoints (/dev/mailbox.json); set by
+	// `guichet dev`.
+	DevTools bool `mapstructure:"dev_tools"`
 }
 
 // Database selects the application database.
@@ -64,6 +71,8 @@ type Mail struct {
 	ListenAddr  string `mapstructure:"listen_addr"` // incoming replies; empty disables
 	ReplyDomain string `mapstructure:"reply_domain"`
 	ReplySecret string `mapstructure:"reply_secret"`
+	// MaxMessageBytes bounds an incoming reply (the listener refuses more).
+	MaxMessageBytes int64 `mapstructure:"max_message_bytes"`
 }
 
 // Tickets holds the lifecycle durations and limits.
@@ -93,6 +102,9 @@ type Academy struct {
 	Logo string `mapstructure:"logo"`
 	// OpeningHours overrides Tickets.OpeningHours for this académie when set.
 	OpeningHours *OpeningHours `mapstructure:"opening_hours"`
+	// LDAP, when set, signs this académie's staff in with their mail
+	// credentials and feeds the directory synchronisation.
+	LDAP *LDAP `mapstructure:"ldap"`
 }
 
 // Worker configures `guichet worker` processes (and the worker inside
@@ -104,4 +116,79 @@ type Worker struct {
 	// ResumeInterval is how often submissions kept while Temporal was
 	// unreachable are retried.
 	ResumeInterval time.Duration `mapstructure:"resume_interval"`
+}
+
+// Auth configures sign-in.
+type Auth struct {
+	// TOTPRequiredRoles lists the roles (requester, technician, supervisor,
+	// administrator) whose holders must sign in with a TOTP code.
+	TOTPRequiredRoles []string `mapstructure:"totp_required_roles"`
+	// TOTPIssuer is the name shown by authenticator apps.
+	TOTPIssuer string `mapstructure:"totp_issuer"`
+	// TOTPKey encrypts TOTP secrets at rest (AES-256-GCM with a key derived
+	// from it); empty stores them unencrypted (a warning in production).
+	TOTPKey string `mapstructure:"totp_key"`
+	// MaxFailuresPerLogin and MaxFailuresPerAddress are the failed sign-ins
+	// allowed per login and per client address within FailureWindow.
+	MaxFailuresPerLogin   int           `mapstructure:"max_failures_per_login"`
+	MaxFailuresPerAddress int           `mapstructure:"max_failures_per_address"`
+	FailureWindow         time.Duration `mapstructure:"failure_window"`
+}
+
+// Directory configures the staff directory.
+type Directory struct {
+	// SyncInterval is how often académies with LDAP are synchronised (a
+	// Temporal schedule); zero disables the schedule.
+	SyncInterval time.Duration `mapstructure:"sync_interval"`
+}
+
+// LDAP is an académie's directory server.
+type LDAP struct {
+	// URL is ldap://host:389 or ldaps://host:636.
+	URL string `mapstructure:"url"`
+	// StartTLS upgrades an ldap:// connection to TLS before binding.
+	StartTLS bool `mapstructure:"start_tls"`
+	// CAFile is a PEM file of the CAs trusted for the server's certificate;
+	// empty uses the system's.
+	CAFile string `mapstructure:"ca_file"`
+	// BindDN and BindPassword are the service account searching users;
+	// empty BindDN searches anonymously.
+	BindDN       string `mapstructure:"bind_dn"`
+	BindPassword string `mapstructure:"bind_password"`
+	// BaseDN is where users are searched (whole subtree).
+	BaseDN string `mapstructure:"base_dn"`
+	// UserFilter finds one user; {login} is replaced by the escaped login.
+	// With {login} replaced by * it lists every user for synchronisation.
+	UserFilter string `mapstructure:"user_filter"`
+	// Attributes maps directory attributes to a person's fields.
+	Attributes LDAPAttributes `mapstructure:"attributes"`
+	// RoleRules grant roles in the académie to members of groups.
+	RoleRules []LDAPRoleRule `mapstructure:"role_rules"`
+	// Timeout bounds connecting and each request.
+	Timeout time.Duration `mapstructure:"timeout"`
+}
+
+// LDAPAttributes names the directory attribute of each person field.
+type LDAPAttributes struct {
+	Login     string `mapstructure:"login"`
+	LastName  string `mapstructure:"last_name"`
+	FirstName string `mapstructure:"first_name"`
+	Mail      string `mapstructure:"mail"`
+	Phone     string `mapstructure:"phone"`
+	Location  string `mapstructure:"location"`
+	Entity    string `mapstructure:"entity"`
+	Service   string `mapstructure:"service"`
+	Office    string `mapstructure:"office"`
+	// Groups lists the DNs of the person's groups (memberOf).
+	Groups string `mapstructure:"groups"`
+	// Disabled marks a disabled account when it holds one of
+	// DisabledValues (compared ignoring case); empty: never disabled.
+	Disabled       string   `mapstructure:"disabled"`
+	DisabledValues []string `mapstructure:"disabled_values"`
+}
+
+// LDAPRoleRule grants Role to members of Group (a DN, or a group's cn).
+type LDAPRoleRule struct {
+	Group string `mapstructure:"group"`
+	Role  string `mapstructure:"role"`
 }

@@ -36,6 +36,8 @@ func Defaults() Config {
 			SMTPPort:    25,
 			SMTPTLS:     "none",
 			ReplyDomain: "localhost",
+
+			MaxMessageBytes: 10 << 20,
 		},
 		Tickets: Tickets{
 			PickupDeadline:     10 * time.Minute,
@@ -53,6 +55,14 @@ func Defaults() Config {
 			MaxTicketBytes: 25 << 20,
 		},
 		Worker: Worker{ResumeInterval: 30 * time.Second},
+		Auth: Auth{
+			TOTPRequiredRoles:     []string{},
+			TOTPIssuer:            "Guichet",
+			MaxFailuresPerLogin:   5,
+			MaxFailuresPerAddress: 20,
+			FailureWindow:         15 * time.Minute,
+		},
+		Directory: Directory{SyncInterval: 6 * time.Hour},
 		Academies: []Academy{
 			{Code: "creteil", Name: "Créteil"},
 			{Code: "rouen", Name: "Rouen"},
@@ -100,6 +110,9 @@ func (c Config) Warnings() []string {
 	if production && c.Mail.SMTPHost == "" {
 		w = append(w, "mail.smtp_host is empty: mail is only kept in the built-in mailbox, nothing is sent")
 	}
+	if production && c.Auth.TOTPKey == "" {
+		w = append(w, "auth.totp_key is empty: TOTP secrets are stored unencrypted in the database")
+	}
 	if production && isLoopbackURL(c.Web.BaseURL) {
 		w = append(w, "web.base_url points to the loopback address: links in mails will not work for users")
 	}
@@ -132,5 +145,55 @@ func (c *Config) normalize() {
 		if oh := c.Academies[i].OpeningHours; oh != nil {
 			oh.Holidays = strings.ToLower(strings.TrimSpace(oh.Holidays))
 		}
+		if l := c.Academies[i].LDAP; l != nil {
+			l.FillDefaults()
+		}
+	}
+	for i, r := range c.Auth.TOTPRequiredRoles {
+		c.Auth.TOTPRequiredRoles[i] = strings.ToLower(strings.TrimSpace(r))
+	}
+}
+
+// DefaultLDAP is an académie's LDAP block before its url, base_dn and
+// service account are given: OpenLDAP (inetOrgPerson) attribute names.
+func DefaultLDAP() LDAP {
+	return LDAP{
+		UserFilter: "(&(objectClass=inetOrgPerson)(uid={login}))",
+		Timeout:    10 * time.Second,
+		Attributes: LDAPAttributes{
+			Login: "uid", LastName: "sn", FirstName: "givenName", Mail: "mail",
+			Phone: "telephoneNumber", Location: "l", Entity: "o", Service: "ou",
+			Office: "roomNumber", Groups: "memberOf",
+		},
+	}
+}
+
+// FillDefaults gives every empty setting of l its DefaultLDAP value (list
+// elements get no viper defaults, so Load calls this).
+func (l *LDAP) FillDefaults() {
+	d := DefaultLDAP()
+	l.URL = strings.TrimSpace(l.URL)
+	if l.UserFilter == "" {
+		l.UserFilter = d.UserFilter
+	}
+	if l.Timeout == 0 {
+		l.Timeout = d.Timeout
+	}
+	a, da := &l.Attributes, d.Attributes
+	for _, f := range []struct {
+		v   *string
+		def string
+	}{
+		{&a.Login, da.Login}, {&a.LastName, da.LastName}, {&a.FirstName, da.FirstName},
+		{&a.Mail, da.Mail}, {&a.Phone, da.Phone}, {&a.Location, da.Location},
+		{&a.Entity, da.Entity}, {&a.Service, da.Service}, {&a.Office, da.Office},
+		{&a.Groups, da.Groups},
+	} {
+		if *f.v == "" {
+			*f.v = f.def
+		}
+	}
+	for i := range l.RoleRules {
+		l.RoleRules[i].Role = strings.ToLower(strings.TrimSpace(l.RoleRules[i].Role))
 	}
 }

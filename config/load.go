@@ -442,7 +442,10 @@ func display(key string, value any) string {
 		return ""
 	}
 	switch key {
-	case "mail.smtp_password", "mail.reply_secret", "database.dsn":
+	case "mail.smtp_password", "mail.reply_secret", "database.dsn", "auth.totp_key":
+		return "(hidden)"
+	}
+	if strings.HasSuffix(key, ".bind_password") {
 		return "(hidden)"
 	}
 	return fmt.Sprint(value)

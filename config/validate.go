@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -62,6 +63,9 @@ func (c Config) Validate() error {
 		v.add("mail.smtp_host", c.Mail.SMTPHost, "a host name or IP address without port (the port is mail.smtp_port)")
 	}
 	v.hostPort("mail.listen_addr", c.Mail.ListenAddr, true)
+	if c.Mail.MaxMessageBytes <= 0 {
+		v.add("mail.max_message_bytes", strconv.FormatInt(c.Mail.MaxMessageBytes, 10), "a positive size like 10MiB")
+	}
 	if !validDomain(c.Mail.ReplyDomain) {
 		v.add("mail.reply_domain", c.Mail.ReplyDomain, "a mail domain like guichet.ac-creteil.fr")
 	}
@@ -86,6 +90,24 @@ func (c Config) Validate() error {
 	v.hostPort("worker.addr", c.Worker.Addr, true)
 	v.positive("worker.resume_interval", c.Worker.ResumeInterval)
 
+	for i, r := range c.Auth.TOTPRequiredRoles {
+		v.oneOf(fmt.Sprintf("auth.totp_required_roles[%d]", i), r, roles()...)
+	}
+	v.nonEmpty("auth.totp_issuer", c.Auth.TOTPIssuer, "the name authenticator apps show, like Guichet")
+	if c.Auth.TOTPKey != "" && len(c.Auth.TOTPKey) < 16 {
+		v.add("auth.totp_key", c.Auth.TOTPKey, "a secret of at least 16 characters, or empty")
+	}
+	if c.Auth.MaxFailuresPerLogin < 1 {
+		v.add("auth.max_failures_per_login", strconv.Itoa(c.Auth.MaxFailuresPerLogin), "a number of failed sign-ins of at least 1, like 5")
+	}
+	if c.Auth.MaxFailuresPerAddress < 1 {
+		v.add("auth.max_failures_per_address", strconv.Itoa(c.Auth.MaxFailuresPerAddress), "a number of failed sign-ins of at least 1, like 20")
+	}
+	v.positive("auth.failure_window", c.Auth.FailureWindow)
+	if c.Directory.SyncInterval < 0 || (c.Directory.SyncInterval > 0 && c.Directory.SyncInterval < time.Minute) {
+		v.add("directory.sync_interval", c.Directory.SyncInterval.String(), "a duration of at least 1m like 6h, or 0 to disable")
+	}
+
 	if len(c.Academies) == 0 {
 		v.add("academies", "[]", "at least one académie with a code and a name")
 	}
@@ -104,8 +126,47 @@ func (c Config) Validate() error {
 		if a.OpeningHours != nil {
 			v.openingHours(key+".opening_hours", *a.OpeningHours)
 		}
+		if a.LDAP != nil {
+			v.ldap(key+".ldap", *a.LDAP)
+		}
 	}
 	return v.err()
+}
+
+// roles lists the role names a configuration may name.
+func roles() []string {
+	return []string{"requester", "technician", "supervisor", "administrator"}
+}
+
+func (v *validator) ldap(key string, l LDAP) {
+	u, err := url.Parse(l.URL)
+	switch {
+	case err != nil || (u.Scheme != "ldap" && u.Scheme != "ldaps") || u.Host == "":
+		v.add(key+".url", l.URL, "an ldap:// or ldaps:// URL like ldaps://ldap.ac-creteil.fr:636")
+	case u.Scheme == "ldaps" && l.StartTLS:
+		v.add(key+".start_tls", "true", "false with an ldaps:// URL (already TLS)")
+	}
+	if l.CAFile != "" {
+		if _, err := os.Stat(l.CAFile); err != nil {
+			v.add(key+".ca_file", l.CAFile, "a readable PEM file of CA certificates, or empty for the system's")
+		}
+	}
+	v.nonEmpty(key+".base_dn", l.BaseDN, "the DN under which users are searched, like ou=people,dc=ac-creteil,dc=fr")
+	if !strings.HasPrefix(l.UserFilter, "(") || !strings.Contains(l.UserFilter, "{login}") {
+		v.add(key+".user_filter", l.UserFilter, "an LDAP filter containing {login}, like (&(objectClass=inetOrgPerson)(uid={login}))")
+	}
+	if l.BindDN != "" && l.BindPassword == "" {
+		v.add(key+".bind_password", "", "the service account's password when bind_dn is set")
+	}
+	v.nonEmpty(key+".attributes.login", l.Attributes.Login, "an attribute name like uid")
+	v.nonEmpty(key+".attributes.last_name", l.Attributes.LastName, "an attribute name like sn")
+	v.nonEmpty(key+".attributes.first_name", l.Attributes.FirstName, "an attribute name like givenName")
+	for i, r := range l.RoleRules {
+		rk := fmt.Sprintf("%s.role_rules[%d]", key, i)
+		v.nonEmpty(rk+".group", r.Group, "a group DN like cn=support,ou=groups,dc=ac-creteil,dc=fr, or a group cn")
+		v.oneOf(rk+".role", r.Role, roles()...)
+	}
+	v.positive(key+".timeout", l.Timeout)
 }
 
 var academyCode = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)

@@ -8,6 +8,7 @@ package intake
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -87,7 +88,7 @@ func (s *Service) Start(ctx context.Context, t *store.Ticket) error {
 }
 
 func (s *Service) start(ctx context.Context, t *store.Ticket) error {
-	in, err := s.Input(t)
+	in, err := s.Input(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -108,17 +109,27 @@ func (s *Service) start(ctx context.Context, t *store.Ticket) error {
 }
 
 // Input builds the workflow input of a stored ticket from the ticket and
-// the configuration (timers, the académie's opening hours).
-func (s *Service) Input(t *store.Ticket) (workflows.TicketInput, error) {
+// the académie's settings: timers from the configuration, opening hours and
+// closed days as supervisors set them (else the configuration's).
+func (s *Service) Input(ctx context.Context, t *store.Ticket) (workflows.TicketInput, error) {
 	if t.Number == "" {
 		return workflows.TicketInput{}, fmt.Errorf("intake: ticket without a number")
 	}
 	tc := s.cfg.Tickets
-	hours := tc.OpeningHours
-	for _, a := range s.cfg.Academies {
-		if a.Code == t.AcademyCode && a.OpeningHours != nil {
-			hours = *a.OpeningHours
-		}
+	hours := s.cfg.OpeningHoursFor(t.AcademyCode)
+	switch h, err := s.db.HoursOf(ctx, t.AcademyCode); {
+	case err == nil:
+		hours = config.OpeningHours{TimeZone: h.TimeZone, Open: h.Open, Close: h.Close, Days: h.DayList(), Holidays: h.Holidays}
+	case !errors.Is(err, store.ErrNotFound):
+		return workflows.TicketInput{}, fmt.Errorf("intake: %w", err)
+	}
+	closed, err := s.db.HolidaysOf(ctx, t.AcademyCode)
+	if err != nil {
+		return workflows.TicketInput{}, fmt.Errorf("intake: %w", err)
+	}
+	closedDays := make([]string, 0, len(closed))
+	for _, h := range closed {
+		closedDays = append(closedDays, h.Day)
 	}
 	return workflows.TicketInput{
 		Number:        t.Number,
@@ -137,11 +148,12 @@ func (s *Service) Input(t *store.Ticket) (workflows.TicketInput, error) {
 			ValidationReminder: tc.ValidationReminder,
 			WaitingReminder:    tc.WaitingReminder,
 			Hours: workflows.OpeningHours{
-				TimeZone: hours.TimeZone,
-				Open:     hours.Open,
-				Close:    hours.Close,
-				Days:     append([]int(nil), hours.Days...),
-				Holidays: hours.Holidays,
+				TimeZone:   hours.TimeZone,
+				Open:       hours.Open,
+				Close:      hours.Close,
+				Days:       append([]int(nil), hours.Days...),
+				Holidays:   hours.Holidays,
+				ClosedDays: closedDays,
 			},
 		},
 	}, nil

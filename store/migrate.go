@@ -24,6 +24,13 @@ func migrations() *migrate.Migrations {
 	add("20261128000001", "initial schema", migrateInitial)
 	add("20261128000050", "mail delivery lease", migrateMailDelivery)
 	add("20261128000200", "people name_key for search, one intake group per académie", migratePeopleSearch)
+	add("20261128000400", "identity: TOTP, sign-in failures and challenges, directory runs", migrateIdentity)
+	add("20261128000500", "requester favourites and ticket views", migrateRequester)
+	add("20261128000600", "draft uploads kept across a failed form", migrateDraftUploads)
+	add("20261128000800", "knowledge base and French full-text search", migrateKB)
+	add("20261128000750", "supervision: news dates, audit log, opening hours and holidays", migrateAdmin)
+	add("20261128000950", "mail: people language, incoming mail replies", migrateMailReplies)
+	add("20261128000900", "API tokens, webhook subscriptions and deliveries", migrateAPI)
 	return ms
 }
 

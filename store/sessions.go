@@ -54,6 +54,16 @@ func (db *DB) CreateSession(ctx context.Context, personID int64, idle, max time.
 // session with its person. An unknown, expired or disabled one gives a
 // wrapped ErrNotFound (and an expired one is deleted).
 func (db *DB) TouchSession(ctx context.Context, token string, idle time.Duration) (*Session, *Person, error) {
+	return db.session(ctx, token, idle, true)
+}
+
+// PeekSession is TouchSession without recording activity: background
+// polling (live counters) must not keep an idle session alive forever.
+func (db *DB) PeekSession(ctx context.Context, token string, idle time.Duration) (*Session, *Person, error) {
+	return db.session(ctx, token, idle, false)
+}
+
+func (db *DB) session(ctx context.Context, token string, idle time.Duration, touch bool) (*Session, *Person, error) {
 	if token == "" {
 		return nil, nil, fmt.Errorf("store: session: empty token: %w", ErrNotFound)
 	}
@@ -76,7 +86,7 @@ func (db *DB) TouchSession(ctx context.Context, token string, idle time.Duration
 	if p.Disabled {
 		return nil, nil, fmt.Errorf("store: session person %d is disabled: %w", p.ID, ErrNotFound)
 	}
-	if now.Sub(s.LastSeenAt) >= min(sessionTouchEvery, idle/10) {
+	if touch && now.Sub(s.LastSeenAt) >= min(sessionTouchEvery, idle/10) {
 		s.LastSeenAt = now
 		if _, err := db.NewUpdate().Model(s).Column("last_seen_at").WherePK().Exec(ctx); err != nil {
 			return nil, nil, fmt.Errorf("store: touch session: %w", err)

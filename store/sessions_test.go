@@ -129,6 +129,25 @@ func TestSessions(t *testing.T) {
 			}
 		})
 
+		t.Run("peeking at a session (background polling) does not keep it alive", func(t *testing.T) {
+			token, _, err := db.CreateSession(ctx, claire.ID, idle, max, "", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ageSession(t, db, token, idle-time.Minute, time.Hour)
+			s, _, err := db.PeekSession(ctx, token, idle)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if time.Since(s.LastSeenAt) < idle/2 {
+				t.Fatalf("peek moved last seen to %v", s.LastSeenAt)
+			}
+			ageSession(t, db, token, idle+time.Minute, time.Hour)
+			if _, _, err := db.PeekSession(ctx, token, idle); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("idle session still alive after peeks: %v", err)
+			}
+		})
+
 		t.Run("a disabled person's session is refused", func(t *testing.T) {
 			p := sessionPerson(t, db, "disabled.person")
 			token, _, err := db.CreateSession(ctx, p.ID, idle, max, "", "")

@@ -273,7 +273,8 @@ func (db *DB) ApplyProjection(ctx context.Context, number string, p TicketProjec
 		if _, err := p.apply(q).Exec(ctx); err != nil {
 			return fmt.Errorf("update ticket: %w", err)
 		}
-		return nil
+		// Keep the full-text index current (search.go).
+		return reindexTicket(ctx, tx, number)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: project %q seq %d: %w", number, p.Seq, err)

@@ -58,7 +58,11 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 	if token == "" {
 		return c.Next()
 	}
-	sess, person, err := s.db.TouchSession(c.UserContext(), token, s.sessionIdle)
+	lookup := s.db.TouchSession
+	if c.Get("HX-Request") == "true" && isPolling(c) {
+		lookup = s.db.PeekSession
+	}
+	sess, person, err := lookup(c.UserContext(), token, s.sessionIdle)
 	switch {
 	case err == nil:
 		c.Locals(localSession, sess)
@@ -70,6 +74,13 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 		return fmt.Errorf("web: load session: %w", err)
 	}
 	return c.Next()
+}
+
+// isPolling reports whether the request is a periodic background refresh
+// (htmx "every" triggers), which is not user activity.
+func isPolling(c *fiber.Ctx) bool {
+	p := c.Path()
+	return p == "/compteurs" || strings.HasPrefix(p, "/support/file/suivi/")
 }
 
 // setSessionCookie hands the browser its session token. It is a session
@@ -278,7 +289,7 @@ func (s *Server) lang(c *fiber.Ctx) string {
 	return supportedLang(c.Cookies(langCookie))
 }
 
-// PurgeSessions deletes expired sessions now and then every interval,
+// PurgeSessions deletes expired sessions and abandoned draft uploads now and then every interval,
 // until ctx ends. Run it in one goroutine per web process (running it in
 // several is harmless).
 func (s *Server) PurgeSessions(ctx context.Context, every time.Duration) {
@@ -292,6 +303,16 @@ func (s *Server) PurgeSessions(ctx context.Context, every time.Duration) {
 			s.log.WarnContext(ctx, "purge expired sessions", slog.Any("error", err))
 		} else if n > 0 {
 			s.log.InfoContext(ctx, "purged expired sessions", slog.Int("count", n))
+		}
+		// Files uploaded with a form that was never sent: no session lives
+		// longer than session_max, so nobody can send them any more.
+		if n, err := s.db.PurgeDraftUploads(ctx, time.Now().Add(-s.cfg.Web.SessionMax)); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			s.log.WarnContext(ctx, "purge draft uploads", slog.Any("error", err))
+		} else if n > 0 {
+			s.log.InfoContext(ctx, "purged draft uploads", slog.Int("count", n))
 		}
 		select {
 		case <-ctx.Done():

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
@@ -18,7 +20,7 @@ type homeView struct {
 // home answers GET /: the académie's news (Actualités).
 func (s *Server) home(c *fiber.Ctx) error {
 	u := currentUser(c)
-	news, err := s.db.ListNews(c.UserContext(), u.AcademyCode, homeNewsLimit)
+	news, err := s.db.PublishedNews(c.UserContext(), u.AcademyCode, time.Now(), homeNewsLimit)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 )
 
@@ -63,7 +64,7 @@ func supportedLang(lang string) string {
 // newCatalog builds the message catalogue. Keys are grouped by screen;
 // issue-5 screens add their own groups here.
 func newCatalog() *catalog {
-	return &catalog{msgs: map[string][2]string{
+	c := &catalog{msgs: map[string][2]string{
 		// Whole site.
 		"app.name":             {"Guichet", "Guichet"},
 		"app.tagline":          {"Assistance informatique de l'%s", "IT support of the %s"},
@@ -163,4 +164,18 @@ func newCatalog() *catalog {
 		"error.code":                {"Erreur %d", "Error %d"},
 		"error.back":                {"Revenir à l'accueil", "Back to home"},
 	}}
+	// Each screen area's messages (web/i18n_<area>.go), one line each.
+	for _, m := range []map[string][2]string{
+		messagesIdentity(),
+		messagesRequester(),
+		messagesRequesterLists(),
+		messagesSupport(),
+		messagesAdmin(),
+		messagesMailbox(),
+		messagesKB(),
+		messagesAPI(),
+	} {
+		maps.Copy(c.msgs, m)
+	}
+	return c
 }

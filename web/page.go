@@ -28,6 +28,11 @@ type Page struct {
 	Path string
 	// Menu is the side menu: only the pages the person may open.
 	Menu []MenuItem
+	// Counters, Favourites and History are the signed-in person's header
+	// counters and side-menu lists (requester_chrome.go).
+	Counters   *store.RequesterCounters
+	Favourites []store.TicketLink
+	History    []store.TicketLink
 }
 
 // MenuItem is an entry of the side menu.
@@ -67,6 +72,7 @@ func (s *Server) page(c *fiber.Ctx, title string) Page {
 			s.log.WarnContext(ctx, "académie of signed-in person", slog.String("academy", p.User.AcademyCode), slog.Any("error", err))
 		}
 		p.Menu = s.menu(c)
+		s.requesterChrome(c, &p)
 	}
 	return p
 }
@@ -76,13 +82,52 @@ func (s *Server) page(c *fiber.Ctx, title string) Page {
 func (s *Server) menu(c *fiber.Ctx) []MenuItem {
 	lang := s.lang(c)
 	items := []MenuItem{{Label: s.i18n.T(lang, "menu.home"), Href: "/"}}
+	if s.canHere(c, PermTicketCreate) {
+		items = append(items, MenuItem{Label: s.i18n.T(lang, "menu.incident.new"), Href: "/incidents/nouveau"})
+	}
+	if s.canHere(c, PermTicketViewOwn) {
+		items = append(items, MenuItem{Label: s.i18n.T(lang, "lists.menu.suivi"), Href: "/incidents"},
+			MenuItem{Label: s.i18n.T(lang, "lists.menu.entite"), Href: "/incidents/entite"})
+	}
+	if s.canHere(c, PermTicketValidate) {
+		items = append(items, MenuItem{Label: s.i18n.T(lang, "lists.menu.validations"), Href: "/validations"})
+	}
+	if s.canHere(c, PermKnowledgeRead) {
+		items = append(items, MenuItem{Label: s.i18n.T(lang, "lists.menu.kb"), Href: "/base-de-connaissances"})
+	}
+	if s.canHere(c, PermSearch) {
+		items = append(items, MenuItem{Label: s.i18n.T(lang, "lists.menu.search"), Href: "/recherche"})
+	}
 	if ok, err := s.canSeeMailbox(c); err == nil && ok {
 		items = append(items, MenuItem{Label: s.i18n.T(lang, "menu.mailbox"), Href: "/outils/boite-mail"})
 	}
-	path := c.Path()
-	for i := range items {
-		h := items[i].Href
-		items[i].Active = path == h || (h != "/" && strings.HasPrefix(path, h+"/"))
+	if s.canHere(c, PermAcademySettings) {
+		items = append(items, MenuItem{Label: s.i18n.T(lang, "menu.directory"), Href: "/admin/annuaire"})
+	}
+	items = append(items, MenuItem{Label: s.i18n.T(lang, "menu.account"), Href: "/compte"})
+	if s.canHere(c, PermQueueView) {
+		items = append(items, MenuItem{Label: s.i18n.T(lang, "menu.support.queue"), Href: "/support/file"},
+			MenuItem{Label: s.i18n.T(lang, "menu.support.mine"), Href: "/support/mes-tickets"})
+	}
+	if s.canHere(c, PermCallIntake) {
+		items = append(items, MenuItem{Label: s.i18n.T(lang, "menu.call"), Href: "/prise-appel"})
+	}
+	items = append(items, MenuItem{Label: s.i18n.T(lang, "menu.tokens"), Href: "/compte/jetons"})
+	if s.canHere(c, PermAcademySettings) {
+		items = append(items, MenuItem{Label: s.i18n.T(lang, "menu.webhooks"), Href: "/admin/webhooks"})
+	}
+	items = append(items, s.menuAdmin(c)...)
+	// The current entry is the longest one the path falls under
+	// (/incidents/entite is not also Suivi des incidents).
+	path, best := c.Path(), -1
+	for i, it := range items {
+		h := it.Href
+		if (path == h || (h != "/" && strings.HasPrefix(path, h+"/"))) && (best < 0 || len(h) > len(items[best].Href)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		items[best].Active = true
 	}
 	return items
 }

@@ -2,8 +2,6 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
-
-	"guichet/store"
 )
 
 // routes registers every route of the web app, in order: the middleware
@@ -17,26 +15,41 @@ func (s *Server) routes() {
 	app.Use(newRequestID(), s.observe, s.recoverPanics, s.secureHeaders)
 
 	// Operations and static files: no session lookup.
-	s.get("/healthz", s.healthz)
-	s.get("/readyz", s.readyz)
-	s.get("/metrics", s.metricsHandler())
-	s.get("/static/:version/*", s.assets.serve)
-	s.get("/favicon.ico", s.assets.favicon)
+	s.get("/healthz", s.require(PermPublic), s.healthz)
+	s.get("/readyz", s.require(PermPublic), s.readyz)
+	s.get("/metrics", s.require(PermPublic), s.metricsHandler())
+	s.get("/static/:version/*", s.require(PermPublic), s.assets.serve)
+	s.get("/favicon.ico", s.require(PermPublic), s.assets.favicon)
+
+	// REST API: bearer tokens, no session cookie, hence no CSRF (api_routes.go).
+	s.routesAPI()
 
 	// Everything below knows the session and refuses forged unsafe requests.
 	app.Use(s.loadSession, s.checkCSRF)
 
-	s.get("/langue/:lang", s.languageSwitch)
-	s.get("/connexion", s.loginShow)
-	s.post("/connexion", s.loginSubmit)
-	s.post("/deconnexion", s.requireAuth, s.logout)
+	s.get("/langue/:lang", s.require(PermPublic), s.languageSwitch)
+	s.get("/connexion", s.require(PermPublic), s.loginShow)
+	s.post("/connexion", s.require(PermPublic), s.loginSubmit)
+	s.post("/deconnexion", s.require(PermSignedIn), s.logout)
 
-	s.get("/", s.requireAuth, s.home)
+	s.get("/", s.require(PermSignedIn), s.home)
 
 	// Developer tools (built-in mailbox of the embedded default).
-	mailbox := []string{store.RoleSupervisor, store.RoleAdministrator}
-	s.get("/outils/boite-mail", s.requireAuth, s.requireMailbox, s.requireRole(mailbox...), s.mailboxList)
-	s.get("/outils/boite-mail/:id<int>", s.requireAuth, s.requireMailbox, s.requireRole(mailbox...), s.mailboxShow)
+	s.get("/outils/boite-mail", s.require(PermMailboxRead), s.requireMailbox, s.mailboxList)
+	s.get("/outils/boite-mail/:id<int>", s.require(PermMailboxRead), s.requireMailbox, s.mailboxShow)
+	s.routesMailbox()
+
+	// Before any route with /incidents/:number (it would take /incidents/entite).
+	s.routesRequesterLists()
+	s.routesSupport()
+	s.routesRequester()
+	s.routesKB()
+
+	s.routesIntegration()
+
+	s.routesIdentity()
+
+	s.routesAdmin()
 
 	// Anything else: a French 404 page.
 	app.Use(s.notFound)
@@ -44,11 +57,13 @@ func (s *Server) routes() {
 
 // get registers a GET (and HEAD) route, named by its path in metrics.
 func (s *Server) get(path string, handlers ...fiber.Handler) {
+	s.declare(path, fiber.MethodGet, fiber.MethodHead)
 	s.app.Get(path, append([]fiber.Handler{routeName(path)}, handlers...)...)
 }
 
 // post registers a POST route, named by its path in metrics.
 func (s *Server) post(path string, handlers ...fiber.Handler) {
+	s.declare(path, fiber.MethodPost)
 	s.app.Post(path, append([]fiber.Handler{routeName(path)}, handlers...)...)
 }
 

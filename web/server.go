@@ -22,6 +22,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"guichet/config"
+	"guichet/identity"
 	"guichet/intake"
 	"guichet/store"
 )
@@ -73,6 +74,14 @@ type Server struct {
 	maxUpload int64
 
 	app *fiber.App
+	// intake stores new tickets and starts their workflows (nil: the
+	// new-incident form answers that creation is unavailable).
+	intake *intake.Service
+	// access records each route's declared permissions (authz.go).
+	access routeAccess
+	// identity signs people in (local, LDAP, TOTP, rate limits) and
+	// imports the directory.
+	identity *identity.Service
 }
 
 // New builds the web application: it parses every template (a broken one
@@ -91,10 +100,12 @@ func New(d Deps) (*Server, error) {
 		sessionIdle: d.Config.Web.SessionIdle,
 		sessionMax:  d.Config.Web.SessionMax,
 		maxUpload:   d.Config.Tickets.MaxTicketBytes,
+		intake:      d.Intake,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.identity = identity.New(d.Config, d.DB, s.log.With("component", "identity"))
 	if s.registry == nil {
 		s.registry = prometheus.NewRegistry()
 	}

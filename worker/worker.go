@@ -18,6 +18,7 @@ import (
 
 	"guichet/activities"
 	"guichet/config"
+	"guichet/identity"
 	"guichet/workflows"
 )
 
@@ -28,6 +29,7 @@ import (
 func New(c client.Client, cfg config.Config, acts *activities.Activities) sdkworker.Worker {
 	w := sdkworker.New(c, TaskQueue(cfg), sdkworker.Options{})
 	Register(w, acts)
+	identity.RegisterSync(w, cfg, acts.DB, acts.Logger)
 	return w
 }
 
@@ -45,6 +47,7 @@ func TaskQueue(cfg config.Config) string {
 // constants) on r.
 func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.TicketWorkflow, workflow.RegisterOptions{Name: workflows.WorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.WebhookDeliveryWorkflow, workflow.RegisterOptions{Name: workflows.WebhookWorkflowName})
 	r.RegisterActivity(acts)
 }
 

@@ -102,6 +102,10 @@ type OpeningHours struct {
 	Close    string // "18:00"
 	Days     []int  // 1 = Monday … 7 = Sunday
 	Holidays string // "fr" (French public holidays) or "none"
+	// ClosedDays are extra closed dates of the platform ("2006-01-02"),
+	// set by supervisors. Empty in histories recorded before they existed,
+	// which keeps those histories' deadlines unchanged.
+	ClosedDays []string
 }
 
 // Timers are the lifecycle durations of one ticket, passed by the starter.

@@ -91,6 +91,9 @@ func (h OpeningHours) workday(y int, m time.Month, d int, wd time.Weekday) bool 
 	if !slices.Contains(h.Days, iso) {
 		return false
 	}
+	if len(h.ClosedDays) > 0 && slices.Contains(h.ClosedDays, fmt.Sprintf("%04d-%02d-%02d", y, m, d)) {
+		return false
+	}
 	if h.Holidays == "fr" {
 		for _, hol := range fr.Holidays {
 			actual, _ := hol.Calc(y)

@@ -35,6 +35,8 @@ func TestPickupDeadlineCountsOnlyOpeningHours(t *testing.T) {
 			at(2024, 5, 7, 17, 58), 10 * time.Minute, defaultHours(), at(2024, 5, 10, 8, 8)},
 		{"without a holiday calendar 14 July is a working day",
 			at(2025, 7, 14, 10, 0), 10 * time.Minute, OpeningHours{TimeZone: "Europe/Paris", Open: "08:00", Close: "18:00", Days: []int{1, 2, 3, 4, 5}, Holidays: "none"}, at(2025, 7, 14, 10, 10)},
+		{"a closed day set by supervisors is skipped like a holiday",
+			at(2026, 12, 23, 17, 55), 10 * time.Minute, OpeningHours{TimeZone: "Europe/Paris", Open: "08:00", Close: "18:00", Days: []int{1, 2, 3, 4, 5}, Holidays: "fr", ClosedDays: []string{"2026-12-24"}}, at(2026, 12, 28, 8, 5)},
 		{"a deadline longer than a day spans several working days",
 			at(2024, 3, 8, 17, 0), 11 * time.Hour, defaultHours(), at(2024, 3, 11, 18, 0)},
 		{"the day clocks change opens at 08:00 local time",
