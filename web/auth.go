@@ -259,30 +259,6 @@ func (s *Server) hasRole(c *fiber.Ctx, academy string, roles ...string) (bool, e
 	return false, nil
 }
 
-// requireRole lets through people holding one of roles in the académie
-// concerned: the route's :academie parameter when it has one, else the
-// person's home académie. Use it after requireAuth.
-func (s *Server) requireRole(roles ...string) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		u := currentUser(c)
-		if u == nil {
-			return Errorf(EUNAUTHORIZED, "")
-		}
-		academy := c.Params("academie")
-		if academy == "" {
-			academy = u.AcademyCode
-		}
-		ok, err := s.hasRole(c, academy, roles...)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return &Error{Code: EFORBIDDEN, Err: fmt.Errorf("person %d lacks %v in %s", u.ID, roles, academy)}
-		}
-		return c.Next()
-	}
-}
-
 // lang returns the interface language of the request (cookie "lang",
 // French by default).
 func (s *Server) lang(c *fiber.Ctx) string {
