@@ -189,53 +189,70 @@ func runTemporalSetup(ctx context.Context, cfg config.Config, out io.Writer) err
 	return nil
 }
 
-// runWeb runs a production web process.
-func runWeb(ctx context.Context, cfg config.Config, out io.Writer) error {
+// process holds what every production process opens: logger, metrics,
+// database and Temporal client.
+type process struct {
+	logger   *slog.Logger
+	reg      *prometheus.Registry
+	db       *store.DB
+	temporal client.Client
+}
+
+// openProcess opens the parts of a production process. A lazy Temporal
+// client lets a web process start (and keep submissions) while Temporal is
+// down.
+func openProcess(ctx context.Context, cfg config.Config, lazyTemporal bool) (*process, error) {
 	logger := newLogger(cfg.Log, os.Stderr)
 	logWarnings(logger, cfg)
 	reg, metrics, err := newMetrics()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	db, err := openStore(ctx, cfg, false)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer db.Close()
-	c, err := dialTemporal(cfg, logger, metrics, true)
+	c, err := dialTemporal(cfg, logger, metrics, lazyTemporal)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &process{logger: logger, reg: reg, db: db, temporal: c}, nil
+}
+
+// close releases the Temporal client and the database.
+func (p *process) close() {
+	p.temporal.Close()
+	p.db.Close()
+}
+
+// runWeb runs a production web process.
+func runWeb(ctx context.Context, cfg config.Config, out io.Writer) error {
+	p, err := openProcess(ctx, cfg, true)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	srv, err := web.New(web.Deps{Config: cfg, DB: db, Temporal: c, Logger: logger, Registry: reg, Intake: intake.New(db, c, cfg, logger.With("component", "intake"))})
+	defer p.close()
+	srv, err := web.New(web.Deps{Config: cfg, DB: p.db, Temporal: p.temporal, Logger: p.logger, Registry: p.reg,
+		Intake: intake.New(p.db, p.temporal, cfg, p.logger.With("component", "intake"))})
 	if err != nil {
 		return err
 	}
 	s := newServices(ctx)
-	s.serveWeb(srv, cfg.Web.Addr, cfg.Web.ShutdownGrace, logger)
-	logger.Info("guichet web démarré", "addr", cfg.Web.Addr)
+	s.serveWeb(srv, cfg.Web.Addr, cfg.Web.ShutdownGrace, p.logger)
+	p.logger.Info("guichet web démarré", "addr", cfg.Web.Addr)
 	return s.wait()
 }
 
 // runWorker runs a production worker process: the Temporal worker, the
 // outgoing mail sender and the resumer of kept submissions.
 func runWorker(ctx context.Context, cfg config.Config, out io.Writer) error {
-	logger := newLogger(cfg.Log, os.Stderr)
-	logWarnings(logger, cfg)
-	reg, metrics, err := newMetrics()
+	p, err := openProcess(ctx, cfg, false)
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, cfg, false)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	c, err := dialTemporal(cfg, logger, metrics, false)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+	defer p.close()
+	logger, reg, db, c := p.logger, p.reg, p.db, p.temporal
 	s := newServices(ctx)
 	startBackground(s, cfg, db, c, logger)
 	if cfg.Worker.Addr != "" {
