@@ -288,7 +288,7 @@ func cleanFilename(name string) string {
 		return r
 	}, name)
 	name = strings.TrimSpace(name)
-	if name == "." || name == "/" {
+	if name == "." || name == ".." || name == "/" {
 		name = ""
 	}
 	for utf8.RuneCountInString(name) > 150 {
