@@ -36,6 +36,8 @@ func TestCommandLine(t *testing.T) {
 		{"a bad duration in the environment stops with the key named", []string{"migrate"},
 			map[string]string{"GUICHET_TICKETS_PICKUP_DEADLINE": "dix minutes"}, exitConfig, "tickets.pickup_deadline"},
 		{"a missing config file stops start-up", []string{"migrate", "--config", "/nonexistent/guichet.yaml"}, nil, exitConfig, "/nonexistent/guichet.yaml"},
+		{"a worker listening for replies without a secret to sign them refuses to start", []string{"worker"},
+			map[string]string{"GUICHET_MAIL_LISTEN_ADDR": "127.0.0.1:0"}, exitConfig, "mail.reply_secret"},
 		{"a stray argument is refused", []string{"migrate", "extra"}, nil, exitConfig, `unexpected argument "extra"`},
 	}
 	for _, tc := range cases {

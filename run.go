@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -247,6 +249,11 @@ func runWeb(ctx context.Context, cfg config.Config, out io.Writer) error {
 // runWorker runs a production worker process: the Temporal worker, the
 // outgoing mail sender and the resumer of kept submissions.
 func runWorker(ctx context.Context, cfg config.Config, out io.Writer) error {
+	if cfg.Mail.ListenAddr != "" && cfg.Mail.ReplySecret == "" {
+		// Unsigned reply addresses would let anyone add text to any ticket.
+		return &config.Error{Key: "mail.reply_secret", Source: "configuration",
+			Expected: "a secret (16 characters or more) when mail.listen_addr is set: it signs the reply addresses of mails"}
+	}
 	p, err := openProcess(ctx, cfg, false)
 	if err != nil {
 		return err
@@ -294,6 +301,13 @@ func runDev(ctx context.Context, cfg config.Config, out io.Writer) error {
 	logger := newLogger(cfg.Log, os.Stderr)
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("create data directory %s: %w", cfg.DataDir, err)
+	}
+	if cfg.Mail.ReplySecret == "" {
+		secret, err := devSecret(filepath.Join(cfg.DataDir, "reply-secret"))
+		if err != nil {
+			return err
+		}
+		cfg.Mail.ReplySecret = secret
 	}
 	if err := checkPortFree("web", cfg.Web.Addr); err != nil {
 		return err
@@ -386,4 +400,22 @@ func logWarnings(logger *slog.Logger, cfg config.Config) {
 	for _, w := range cfg.Warnings() {
 		logger.Warn("configuration", "warning", w)
 	}
+}
+
+// devSecret returns the secret kept in path, creating a random one on first
+// use, so that reply addresses of the embedded default stay valid across
+// restarts without any configuration.
+func devSecret(path string) (string, error) {
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		return string(b), nil
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", fmt.Errorf("generate secret: %w", err)
+	}
+	secret := hex.EncodeToString(raw[:])
+	if err := os.WriteFile(path, []byte(secret), 0o600); err != nil {
+		return "", fmt.Errorf("store secret %s: %w", path, err)
+	}
+	return secret, nil
 }

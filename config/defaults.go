@@ -101,7 +101,7 @@ func (o OpeningHours) Location() (*time.Location, error) {
 func (c Config) Warnings() []string {
 	var w []string
 	production := c.Database.Driver == "postgres"
-	if c.Mail.ReplySecret == "" && (production || c.Mail.ListenAddr != "") {
+	if c.Mail.ReplySecret == "" && c.Mail.ListenAddr != "" {
 		w = append(w, "mail.reply_secret is empty: reply addresses in outgoing mail are not signed, anyone can forge a reply to any ticket")
 	}
 	if strings.HasPrefix(c.Web.BaseURL, "https://") && !c.Web.SecureCookies {

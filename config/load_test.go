@@ -354,6 +354,7 @@ func TestWarnings(t *testing.T) {
 		c := config.Defaults()
 		c.Database = config.Database{Driver: "postgres", DSN: "postgres://db/guichet"}
 		c.Web.BaseURL = "https://127.0.0.1"
+		c.Mail.ListenAddr = "0.0.0.0:2525"
 		w := strings.Join(c.Warnings(), "\n")
 		for _, key := range []string{"mail.reply_secret", "web.secure_cookies", "mail.smtp_host", "web.base_url"} {
 			if !strings.Contains(w, key) {
