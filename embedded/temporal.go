@@ -98,7 +98,25 @@ type Temporal struct {
 // The first start creates the SQLite schema; later starts reuse it, so workflows and timers
 // survive a restart. A taken address is reported as an *AddrInUseError. ctx bounds start-up
 // only (which gives up after readyTimeout anyway); the server runs until Stop.
+//
+// The internal ports are picked free, released, then bound by the server: on
+// a busy machine another socket may take one in between. Such a start is
+// retried with fresh ports; a taken address the caller chose is reported.
 func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error) {
+	const attempts = 3
+	for i := 1; ; i++ {
+		t, err := startTemporalOnce(ctx, opts)
+		var inUse *AddrInUseError
+		if err == nil || i == attempts || errors.As(err, &inUse) || !strings.Contains(err.Error(), "address already in use") {
+			return t, err
+		}
+		if opts.Logger != nil {
+			opts.Logger.Warn("embedded: a port was taken during start-up, retrying", slog.Any("error", err))
+		}
+	}
+}
+
+func startTemporalOnce(ctx context.Context, opts TemporalOptions) (*Temporal, error) {
 	opts = withDefaults(opts)
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
