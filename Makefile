@@ -6,7 +6,7 @@ WORKFLOWCHECK := go.temporal.io/sdk/contrib/tools/workflowcheck@v0.6.0
 TEST_TIMEOUT  ?= 25m
 VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: dev test lint fmt vet staticcheck workflowcheck bench build clean-data
+.PHONY: dev test torture lint fmt vet staticcheck workflowcheck bench bench-report build clean-data
 
 ## dev: run the embedded default stack (web :8080, Temporal :7233, Temporal UI :8233)
 dev:
@@ -15,6 +15,11 @@ dev:
 ## test: every test, on SQLite and on a throwaway PostgreSQL 15 (browser tests need Chromium)
 test:
 	.ci/with-postgres $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+## torture: the full reliability suite (hundreds of tickets under worker, Temporal and relay
+## faults, backup and restore); `make test` runs its reduced form
+torture:
+	GUICHET_TORTURE=1 $(GO) test -count=1 -timeout 30m -v -run . ./torture/
 
 ## lint: gofmt, go vet, staticcheck, workflowcheck
 lint: fmt vet staticcheck workflowcheck
@@ -36,6 +41,11 @@ workflowcheck:
 ## bench: benchmarks only
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## bench-report: `guichet bench` on the embedded stack (loopback, temporary data directory);
+## writes docs/BENCHMARKS.md and docs/benchmarks.json (flags: BENCH_FLAGS="--profile /tmp/prof")
+bench-report:
+	$(GO) run . bench $(BENCH_FLAGS)
 
 ## build: a static, stripped binary ./guichet
 build:

@@ -35,6 +35,8 @@ Commands:
                   import people into the directory from a CSV file
   token create --user LOGIN [--expires 30d] [--scope read|write]
                   create an API token (printed once)
+  bench           measure Guichet against bare Temporal and bare inserts and
+                  write docs/BENCHMARKS.md (see docs/BENCHMARKS.md)
   version         print the version
 
 Common flags:
@@ -73,6 +75,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if cmd == "token" { // takes its own arguments: token create --user LOGIN (token_cmd.go)
 		return runToken(rest, stdout, stderr)
+	}
+	if cmd == "bench" { // takes its own flags and builds its own stack (bench_cmd.go)
+		return runBench(rest, stdout, stderr)
 	}
 	commands := map[string]func(context.Context, config.Config, io.Writer) error{
 		"dev":            runDev,

@@ -1,0 +1,240 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Targets of the issue (production shape, concurrency 32).
+const (
+	targetCreationRatio = 0.5
+	targetActionP99MS   = 100
+	targetOpenRSSBytes  = 1 << 30
+	targetOpenTickets   = 100000
+)
+
+// Targets checks the issue's targets against the report: one line per
+// target, saying met or missed and by how much.
+func (r *Report) Targets() []string {
+	var out []string
+	mark := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "MISSED"
+	}
+	for _, c := range r.Creation {
+		if c.Concurrency == 32 {
+			out = append(out, fmt.Sprintf("Creation at concurrency 32 ≥ 50 %% of the bare Temporal start rate: %s (%.0f %%: %.1f/s against %.1f/s).",
+				mark(c.ThroughputVsTemporal >= targetCreationRatio), c.ThroughputVsTemporal*100, c.Guichet.PerSecond, c.BareStart.PerSecond))
+		}
+	}
+	for _, l := range r.Lifecycle {
+		if l.Concurrency != 32 {
+			continue
+		}
+		for _, name := range phaseOrder(l.Phases) {
+			s := l.Phases[name]
+			out = append(out, fmt.Sprintf("Action %s p99 < 100 ms at concurrency 32: %s (p99 %.0f ms).", name, mark(s.P99 < targetActionP99MS), s.P99))
+		}
+	}
+	if o := r.Open; o != nil {
+		scale := ""
+		if o.OpenInDB < targetOpenTickets {
+			scale = fmt.Sprintf(" — measured at %d open tickets, not %d", o.OpenInDB, targetOpenTickets)
+		}
+		out = append(out, fmt.Sprintf("Open tickets under 1 GiB worker RSS: %s (%s, whole process%s).",
+			mark(o.RSSBytes < targetOpenRSSBytes), mib(o.RSSBytes), scale))
+	}
+	if r.Shape.Name != "production" && len(out) > 0 {
+		out = append(out, "The targets are set for the production shape; these figures are the embedded default's.")
+	}
+	return out
+}
+
+// phaseOrder lists the phases in lifecycle order, others after.
+func phaseOrder(p map[string]Stats) []string {
+	order := map[string]int{"number": 0, "projection": 1, "create": 2, "pickup": 3, "resolve": 4, "accept": 5}
+	var names []string
+	for n := range p {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		oi, ok := order[names[i]]
+		if !ok {
+			oi = 99
+		}
+		oj, ok := order[names[j]]
+		if !ok {
+			oj = 99
+		}
+		if oi != oj {
+			return oi < oj
+		}
+		return names[i] < names[j]
+	})
+	return names
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
+
+func row(w io.Writer, cells ...any) {
+	parts := make([]string, len(cells))
+	for i, c := range cells {
+		switch v := c.(type) {
+		case float64:
+			parts[i] = fmt.Sprintf("%.1f", v)
+		default:
+			parts[i] = fmt.Sprint(v)
+		}
+	}
+	fmt.Fprintf(w, "| %s |\n", strings.Join(parts, " | "))
+}
+
+func levelRow(w io.Writer, name string, l Level) {
+	errs := ""
+	if l.Errors > 0 {
+		errs = fmt.Sprintf(" (%d errors)", l.Errors)
+	}
+	row(w, name, l.Concurrency, fmt.Sprintf("%d%s", l.Count, errs), l.PerSecond, l.Latency.P50, l.Latency.P95, l.Latency.P99)
+}
+
+// WriteMarkdown writes the results part of docs/BENCHMARKS.md: machine,
+// shape, tables, targets and profile heads.
+func (r *Report) WriteMarkdown(w io.Writer) error {
+	m := r.Machine
+	fmt.Fprintf(w, "## Results — %s shape, %s\n\n", r.Shape.Name, r.Started.Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(w, "Machine: %s, %d cores, %s RAM, Linux %s; %s", m.CPU, m.Cores, mib(m.MemoryBytes), m.Kernel, m.Go)
+	var mods []string
+	for k, v := range m.Modules {
+		mods = append(mods, k+" "+v)
+	}
+	sort.Strings(mods)
+	fmt.Fprintf(w, "; %s.\n\n", strings.Join(mods, ", "))
+	fmt.Fprintf(w, "Load average (1, 5, 15 min) before the run: %s; after: %s.", m.LoadBefore, m.LoadAfter)
+	if m.SharedNotice != "" {
+		fmt.Fprintf(w, " %s", m.SharedNotice)
+	}
+	fmt.Fprintf(w, "\n\nStack: application database %s; Temporal %s. Each operation runs until %d are done or %.0f s have passed.\n\n",
+		r.Shape.AppDB, r.Shape.Temporal, r.Limits.N, r.Limits.MaxSeconds)
+
+	if len(r.Creation) > 0 {
+		fmt.Fprint(w, "### 1. Ticket creation against its bare parts\n\n")
+		fmt.Fprint(w, "Latencies in milliseconds. *Guichet* is `POST /api/v1/tickets` (number allocated, submission stored, workflow started) followed by `GET /api/v1/tickets/{number}` until the workflow's first projection (its group) is visible.\n\n")
+		row(w, "Operation", "Concurrency", "Done", "Per second", "p50", "p95", "p99")
+		row(w, "---", "---:", "---:", "---:", "---:", "---:", "---:")
+		for _, c := range r.Creation {
+			levelRow(w, "**Guichet: create until projected**", c.Guichet)
+			if s, ok := c.Guichet.Phases["number"]; ok {
+				row(w, "↳ POST answered with the number", c.Concurrency, s.Count, "", s.P50, s.P95, s.P99)
+			}
+			levelRow(w, "Bare Temporal start (empty workflow)", c.BareStart)
+			levelRow(w, "Bare Temporal start + completion", c.BareStartComplete)
+			levelRow(w, "Bare bun insert of the ticket row", c.BareInsert)
+		}
+		fmt.Fprint(w, "\nRatios Guichet / bare (throughput: higher is better; p50 latency: lower is better):\n\n")
+		row(w, "Concurrency", "Throughput / bare Temporal start", "Throughput / bare insert", "p50 / bare Temporal start", "p50 / bare insert")
+		row(w, "---:", "---:", "---:", "---:", "---:")
+		for _, c := range r.Creation {
+			row(w, c.Concurrency, fmt.Sprintf("%.2f", c.ThroughputVsTemporal), fmt.Sprintf("%.3f", c.ThroughputVsInsert),
+				fmt.Sprintf("%.1f", c.LatencyVsTemporal), fmt.Sprintf("%.0f", c.LatencyVsInsert))
+		}
+		fmt.Fprintln(w)
+		for _, c := range r.Creation {
+			for _, l := range []Level{c.Guichet, c.BareStart, c.BareStartComplete, c.BareInsert} {
+				if l.FirstError != "" {
+					fmt.Fprintf(w, "First error at concurrency %d: `%s`\n\n", c.Concurrency, oneLine(l.FirstError))
+				}
+			}
+		}
+	}
+
+	if len(r.Lifecycle) > 0 {
+		fmt.Fprint(w, "### 2. Whole lifecycle through the API\n\n")
+		fmt.Fprint(w, "create → pickup (technician's token) → resolve → accept (requester's token). Each action is its `POST /api/v1/tickets/{number}/actions/…` (a Temporal Update round trip, projection included) until the new status is visible. Latencies in milliseconds.\n\n")
+		row(w, "Concurrency", "Lifecycles", "Lifecycles / s", "Step", "p50", "p95", "p99")
+		row(w, "---:", "---:", "---:", "---", "---:", "---:", "---:")
+		for _, l := range r.Lifecycle {
+			row(w, l.Concurrency, errCount(l), l.PerSecond, "whole lifecycle", l.Latency.P50, l.Latency.P95, l.Latency.P99)
+			for _, name := range phaseOrder(l.Phases) {
+				s := l.Phases[name]
+				row(w, "", "", "", name, s.P50, s.P95, s.P99)
+			}
+		}
+		fmt.Fprintln(w)
+		for _, l := range r.Lifecycle {
+			if l.FirstError != "" {
+				fmt.Fprintf(w, "First error at concurrency %d: `%s`\n\n", l.Concurrency, oneLine(l.FirstError))
+			}
+		}
+	}
+
+	if o := r.Open; o != nil {
+		fmt.Fprint(w, "### 3. Open tickets at rest\n\n")
+		row(w, "Measure", "Value")
+		row(w, "---", "---:")
+		row(w, "Tickets filed for this figure (API, concurrency 32)", fmt.Sprintf("%d of %d in %.0f s (%.1f/s, %d errors)", o.Filed, o.Wanted, o.FileSeconds, o.FilePerSecond, o.FileErrors))
+		row(w, "Open tickets in the application database", o.OpenInDB)
+		row(w, "Running workflows (Temporal visibility)", o.RunningWorkflows)
+		row(w, "Process RSS after GC (Temporal server + web + worker in one process)", mib(o.RSSBytes))
+		row(w, "Go heap in use", mib(o.GoHeapBytes))
+		if o.TemporalDBBytes > 0 {
+			row(w, "Temporal database file (with its WAL)", mib(o.TemporalDBBytes))
+		}
+		row(w, "Worker restart (stop, empty the workflow cache, start)", fmt.Sprintf("%.2f s", o.RestartSeconds))
+		row(w, "First action on the oldest ticket after the restart (pickup, until visible)", fmt.Sprintf("%.0f ms", o.FirstActionMS))
+		row(w, "Next 20 actions on old tickets after the restart, p50 / p99", fmt.Sprintf("%.0f / %.0f ms", o.NextActions.P50, o.NextActions.P99))
+		fmt.Fprintln(w)
+	}
+
+	if rr := r.Reads; rr != nil {
+		fmt.Fprintf(w, "### 4. Reads at volume (%d tickets seeded in %.0f s)\n\n", rr.Tickets, rr.SeedSeconds)
+		row(w, "Read", "Concurrency", "Done", "Per second", "p50", "p95", "p99")
+		row(w, "---", "---:", "---:", "---:", "---:", "---:", "---:")
+		for _, op := range rr.Ops {
+			for _, l := range op.Levels {
+				levelRow(w, op.Name, l)
+			}
+		}
+		fmt.Fprintln(w)
+	}
+
+	if t := r.Targets(); len(t) > 0 {
+		fmt.Fprint(w, "### Targets of the issue\n\n")
+		for _, line := range t {
+			fmt.Fprintf(w, "- %s\n", line)
+		}
+		fmt.Fprintln(w)
+	}
+	if len(r.Profiles) > 0 {
+		fmt.Fprint(w, "### Where the time goes (profiles of the creation load)\n\n")
+		for _, p := range r.Profiles {
+			fmt.Fprintf(w, "`%s` (`go tool pprof -top` of %s):\n\n```\n%s\n```\n\n", p.Kind, p.File, strings.Join(p.Top, "\n"))
+		}
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "- %s\n", n)
+	}
+	if len(r.Notes) > 0 {
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+func errCount(l Level) string {
+	if l.Errors > 0 {
+		return fmt.Sprintf("%d (%d errors)", l.Count, l.Errors)
+	}
+	return fmt.Sprint(l.Count)
+}
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	s = strings.ReplaceAll(s, "`", "'")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}

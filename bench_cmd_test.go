@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guichet/bench"
+)
+
+func TestBenchCommandRefusesBadFlags(t *testing.T) {
+	cases := []struct {
+		name     string
+		args     []string
+		contains string
+	}{
+		{"an unknown section is named", []string{"bench", "--sections", "creation,speed"}, `unknown section "speed"`},
+		{"the production shape needs a PostgreSQL DSN", []string{"bench", "--shape", "production"}, "--postgres"},
+		{"a zero concurrency is refused", []string{"bench", "--concurrency", "0"}, "--concurrency"},
+		{"PostgreSQL without the production shape is refused", []string{"bench", "--postgres", "postgres://x/y"}, "--shape production"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			if code := run(tc.args, &out, &errOut); code != exitConfig {
+				t.Fatalf("exit code = %d, want %d; stderr: %s", code, exitConfig, errOut.String())
+			}
+			if !strings.Contains(errOut.String(), tc.contains) {
+				t.Fatalf("stderr does not mention %q:\n%s", tc.contains, errOut.String())
+			}
+		})
+	}
+}
+
+// TestBenchCommandSmoke runs every section with three operations at
+// concurrency 1 on the embedded stack and checks the report files.
+func TestBenchCommandSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the embedded stack")
+	}
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"bench", "--data-dir", t.TempDir(), "--out", out, "--n", "3", "--concurrency", "1",
+		"--max", "30s", "--open-tickets", "3", "--read-tickets", "60"}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
+	}
+	raw, err := os.ReadFile(filepath.Join(out, "benchmarks.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r bench.Report
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Creation) != 1 || r.Creation[0].Guichet.Count != 3 || r.Creation[0].BareStart.Count != 3 || r.Creation[0].BareInsert.Count != 3 {
+		t.Errorf("creation = %+v, want 3 of each", r.Creation)
+	}
+	if len(r.Lifecycle) != 1 || r.Lifecycle[0].Count != 3 || r.Lifecycle[0].Phases["accept"].Count != 3 {
+		t.Errorf("lifecycle = %+v, want 3 whole lifecycles", r.Lifecycle)
+	}
+	if r.Open == nil || r.Open.Filed != 3 || r.Open.RSSBytes == 0 || r.Open.TemporalDBBytes == 0 {
+		t.Errorf("open tickets = %+v", r.Open)
+	}
+	if r.Reads == nil || len(r.Reads.Ops) != 4 || r.Reads.Ops[3].Levels[0].Count != 3 {
+		t.Errorf("reads = %+v", r.Reads)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "BENCHMARKS.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "### 1. Ticket creation against its bare parts") {
+		t.Errorf("BENCHMARKS.md lacks the creation table:\n%s", md)
+	}
+}
