@@ -51,7 +51,7 @@ func (s *Server) mailboxJSON(c *fiber.Ctx) error {
 		}
 	} else {
 		limit := min(max(c.QueryInt("limit", 50), 1), mailboxJSONPage)
-		ms, _, err := s.db.ListMails(ctx, limit, 0)
+		ms, _, err := s.listMailbox(c, limit, 0)
 		if err != nil {
 			return err
 		}
@@ -64,6 +64,9 @@ func (s *Server) mailboxJSON(c *fiber.Ctx) error {
 		m, err := s.db.GetMail(ctx, id)
 		if err != nil {
 			return err
+		}
+		if s.checkMailVisible(c, m) != nil {
+			continue
 		}
 		p := parseMail(m)
 		j := mailJSON{ID: m.ID, TicketNumber: m.TicketNumber, To: m.ToAddr, Subject: m.Subject,

@@ -48,7 +48,7 @@ func (s *Server) mailboxList(c *fiber.Ctx) error {
 	if pageNum < 1 {
 		pageNum = 1
 	}
-	mails, total, err := s.db.ListMails(c.UserContext(), mailboxPageSize, (pageNum-1)*mailboxPageSize)
+	mails, total, err := s.listMailbox(c, mailboxPageSize, (pageNum-1)*mailboxPageSize)
 	if err != nil {
 		return err
 	}

@@ -101,6 +101,9 @@ func (s *Server) mailboxShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkMailVisible(c, m); err != nil {
+		return err
+	}
 	v := mailView{Mail: m, Parts: parseMail(m), Raw: string(m.Raw)}
 	if v.Parts.HTML != "" {
 		v.PreviewURL = "/outils/boite-mail/" + strconv.FormatInt(m.ID, 10) + "/apercu"
@@ -128,6 +131,9 @@ func (s *Server) mailboxPreview(c *fiber.Ctx) error {
 	}
 	m, err := s.db.GetMail(c.UserContext(), id)
 	if err != nil {
+		return err
+	}
+	if err := s.checkMailVisible(c, m); err != nil {
 		return err
 	}
 	html := parseMail(m).HTML
