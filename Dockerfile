@@ -22,7 +22,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \
 FROM alpine:3.22
 RUN apk add --no-cache ca-certificates tzdata \
     && adduser -D -H -u 10001 -s /sbin/nologin guichet \
-    && mkdir /data && chown guichet:guichet /data
+    && mkdir -p /data/spool && chown -R guichet:guichet /data
 COPY --from=build /out/guichet /guichet
 USER 10001:10001
 WORKDIR /data

@@ -235,12 +235,14 @@ func runWeb(ctx context.Context, cfg config.Config, out io.Writer) error {
 		return err
 	}
 	defer p.close()
+	in := spooledIntake(p.db, p.temporal, cfg, p.logger)
 	srv, err := web.New(web.Deps{Config: cfg, DB: p.db, Temporal: p.temporal, Logger: p.logger, Registry: p.reg,
-		Intake: intake.New(p.db, p.temporal, cfg, p.logger.With("component", "intake"))})
+		Intake: in})
 	if err != nil {
 		return err
 	}
 	s := newServices(ctx)
+	s.loop(in.RunSpoolDrainer)
 	s.serveWeb(srv, cfg.Web.Addr, cfg.Web.ShutdownGrace, p.logger)
 	p.logger.Info("guichet web démarré", "addr", cfg.Web.Addr)
 	return s.wait()
@@ -352,12 +354,13 @@ func runDev(ctx context.Context, cfg config.Config, out io.Writer) error {
 		logger.Warn("planification de la synchronisation de l'annuaire", "err", err)
 	}
 
-	in := intake.New(db, c, cfg, logger.With("component", "intake"))
+	in := spooledIntake(db, c, cfg, logger)
 	srv, err := web.New(web.Deps{Config: cfg, DB: db, Temporal: c, Logger: logger, Registry: reg, Intake: in})
 	if err != nil {
 		return err
 	}
 	s := newServices(ctx)
+	s.loop(in.RunSpoolDrainer)
 	startBackground(s, cfg, db, c, logger)
 	s.serveWeb(srv, cfg.Web.Addr, cfg.Web.ShutdownGrace, logger)
 	if fresh {

@@ -41,6 +41,9 @@ type Web struct {
 	// DevTools enables the developer endpoints (/dev/mailbox.json); set by
 	// `guichet dev`.
 	DevTools bool `mapstructure:"dev_tools"`
+	// SpoolDir keeps submissions the database refused until it answers
+	// again; empty means <data_dir>/spool (see Config.SpoolDirectory).
+	SpoolDir string `mapstructure:"spool_dir"`
 }
 
 // Database selects the application database.

@@ -80,6 +80,15 @@ func (c Config) DatabaseDSN() string {
 	return c.Database.DSN
 }
 
+// SpoolDirectory is where submissions refused by the database are kept:
+// web.spool_dir, or <data_dir>/spool when it is empty.
+func (c Config) SpoolDirectory() string {
+	if c.Web.SpoolDir == "" {
+		return filepath.Join(c.DataDir, "spool")
+	}
+	return c.Web.SpoolDir
+}
+
 // OpeningHoursFor returns the opening hours of an académie: its own when set,
 // otherwise tickets.opening_hours.
 func (c Config) OpeningHoursFor(code string) OpeningHours {

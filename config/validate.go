@@ -32,6 +32,9 @@ func (c Config) Validate() error {
 	if c.Web.ShutdownGrace < 0 {
 		v.add("web.shutdown_grace", c.Web.ShutdownGrace.String(), "a duration of zero or more, like 15s")
 	}
+	if strings.ContainsRune(c.Web.SpoolDir, 0) {
+		v.add("web.spool_dir", c.Web.SpoolDir, "a directory path, or empty for <data_dir>/spool")
+	}
 
 	if v.oneOf("database.driver", c.Database.Driver, "sqlite", "postgres") && c.Database.Driver == "postgres" {
 		if c.Database.DSN == "" {

@@ -50,6 +50,16 @@ type Service struct {
 	// StartTimeout bounds one workflow start, so a hung Temporal never
 	// holds a submitting user.
 	StartTimeout time.Duration
+
+	// Spool, when set, keeps the submissions the database refused (see
+	// ErrSpooled); nil makes such a failure Submit's error.
+	Spool *Spool
+	// RetryDelays are the waits between Submit's attempts at storing a
+	// submission while the database is unavailable (nil: about 3 s in
+	// all; empty: no retry).
+	RetryDelays []time.Duration
+	// DrainEvery is the period of RunSpoolDrainer.
+	DrainEvery time.Duration
 }
 
 // New returns a Service. c is the Temporal client (client.Client); cfg
@@ -67,10 +77,24 @@ func New(db *store.DB, c Starter, cfg config.Config, logger *slog.Logger) *Servi
 // Submit stores a new ticket with its attachments, then starts its
 // workflow. Once the ticket is stored the submission is safe: if Temporal
 // fails, Submit logs it and still returns the number with a nil error (the
-// resumer will start the workflow). An error means nothing was stored.
+// resumer will start the workflow). While the database is unavailable it
+// retries for a few seconds; if it still is and a Spool is set, the
+// submission is written to the spool and Submit returns an error matching
+// ErrSpooled (SpooledID gives its ID): the submission is safe too, stored
+// by RunSpoolDrainer later. Any other error means nothing was kept.
 func (s *Service) Submit(ctx context.Context, t *store.Ticket, files []store.Attachment) (string, error) {
-	number, err := s.db.CreateTicket(ctx, t, files)
+	if t == nil {
+		return "", fmt.Errorf("intake: submit: nil ticket")
+	}
+	id, err := NewSubmissionID()
 	if err != nil {
+		return "", err
+	}
+	number, err := s.create(ctx, id, t, files)
+	if err != nil {
+		if s.Spool != nil && store.IsUnavailable(err) {
+			return "", s.spool(ctx, id, t, files, err)
+		}
 		return "", fmt.Errorf("intake: submit: %w", err)
 	}
 	// The user's request may end now: the start must not be cut by it.

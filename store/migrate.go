@@ -31,6 +31,7 @@ func migrations() *migrate.Migrations {
 	add("20261128000750", "supervision: news dates, audit log, opening hours and holidays", migrateAdmin)
 	add("20261128000950", "mail: people language, incoming mail replies", migrateMailReplies)
 	add("20261128000900", "API tokens, webhook subscriptions and deliveries", migrateAPI)
+	add("20261128001000", "tickets.submission_id for submissions spooled while the database was down", migrateSpool)
 	return ms
 }
 

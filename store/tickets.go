@@ -23,6 +23,18 @@ func (db *DB) CreateTicket(ctx context.Context, t *Ticket, files []Attachment) (
 	if t == nil {
 		return "", fmt.Errorf("store: create ticket: nil ticket")
 	}
+	prepareTicket(t)
+	err := db.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return insertTicket(ctx, tx, t, files)
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: create ticket: %w", err)
+	}
+	return t.Number, nil
+}
+
+// prepareTicket sets the fields every new ticket starts with.
+func prepareTicket(t *Ticket) {
 	now := time.Now().UTC()
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = now
@@ -35,48 +47,47 @@ func (db *DB) CreateTicket(ctx context.Context, t *Ticket, files []Attachment) (
 	if t.BeneficiaryID == 0 {
 		t.BeneficiaryID = t.RequesterID
 	}
-	err := db.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		number, err := AllocateTicketNumber(ctx, tx, t.CreatedAt)
-		if err != nil {
-			return err
-		}
-		t.Number = number
-		if _, err := tx.NewInsert().Model(t).Exec(ctx); err != nil {
-			return fmt.Errorf("insert ticket: %w", err)
-		}
-		if len(files) > 0 {
-			for i := range files {
-				files[i].ID = 0
-				files[i].TicketNumber = number
-				files[i].EventSeq = 1
-				if files[i].UploaderID == 0 {
-					files[i].UploaderID = t.RequesterID
-				}
-				if files[i].Size == 0 {
-					files[i].Size = int64(len(files[i].Data))
-				}
-				if files[i].CreatedAt.IsZero() {
-					files[i].CreatedAt = t.CreatedAt
-				}
-			}
-			if _, err := tx.NewInsert().Model(&files).Exec(ctx); err != nil {
-				return fmt.Errorf("insert attachments: %w", err)
-			}
-		}
-		requester := t.RequesterID
-		ev := &TicketEvent{
-			TicketNumber: number, Seq: 1, Kind: EventCreated, ActorID: &requester,
-			Public: true, Data: "{}", CreatedAt: t.CreatedAt,
-		}
-		if _, err := tx.NewInsert().Model(ev).Exec(ctx); err != nil {
-			return fmt.Errorf("insert created event: %w", err)
-		}
-		return nil
-	})
+}
+
+// insertTicket numbers and inserts a prepared ticket, its attachments and
+// its created event in tx.
+func insertTicket(ctx context.Context, tx bun.Tx, t *Ticket, files []Attachment) error {
+	number, err := AllocateTicketNumber(ctx, tx, t.CreatedAt)
 	if err != nil {
-		return "", fmt.Errorf("store: create ticket: %w", err)
+		return err
 	}
-	return t.Number, nil
+	t.Number = number
+	if _, err := tx.NewInsert().Model(t).Exec(ctx); err != nil {
+		return fmt.Errorf("insert ticket: %w", err)
+	}
+	if len(files) > 0 {
+		for i := range files {
+			files[i].ID = 0
+			files[i].TicketNumber = number
+			files[i].EventSeq = 1
+			if files[i].UploaderID == 0 {
+				files[i].UploaderID = t.RequesterID
+			}
+			if files[i].Size == 0 {
+				files[i].Size = int64(len(files[i].Data))
+			}
+			if files[i].CreatedAt.IsZero() {
+				files[i].CreatedAt = t.CreatedAt
+			}
+		}
+		if _, err := tx.NewInsert().Model(&files).Exec(ctx); err != nil {
+			return fmt.Errorf("insert attachments: %w", err)
+		}
+	}
+	requester := t.RequesterID
+	ev := &TicketEvent{
+		TicketNumber: number, Seq: 1, Kind: EventCreated, ActorID: &requester,
+		Public: true, Data: "{}", CreatedAt: t.CreatedAt,
+	}
+	if _, err := tx.NewInsert().Model(ev).Exec(ctx); err != nil {
+		return fmt.Errorf("insert created event: %w", err)
+	}
+	return nil
 }
 
 // GetTicket returns one ticket by number, or an error wrapping ErrNotFound.
@@ -158,6 +169,11 @@ type TicketProjection struct {
 type ProjectedEvent struct {
 	TicketEvent
 	AttachmentIDs []int64
+	// SolvedArticleID, on a resolved event, is the knowledge-base article
+	// the ticket was resolved with: its solved count goes up by one when the
+	// event is first written (in the same transaction, so a retried
+	// projection never counts twice). An article gone meanwhile is skipped.
+	SolvedArticleID int64
 }
 
 // apply adds the SET clauses of the snapshot to q.
@@ -264,6 +280,14 @@ func (db *DB) ApplyProjection(ctx context.Context, number string, p TicketProjec
 					Where("id IN (?)", bun.In(pe.AttachmentIDs)).
 					Exec(ctx); err != nil {
 					return fmt.Errorf("link attachments of event %d: %w", ev.Seq, err)
+				}
+			}
+			if pe.SolvedArticleID > 0 {
+				if _, err := tx.NewUpdate().Model((*Article)(nil)).
+					Set("solved_count = solved_count + 1").
+					Where("id = ?", pe.SolvedArticleID).
+					Exec(ctx); err != nil {
+					return fmt.Errorf("count article %d solved by event %d: %w", pe.SolvedArticleID, ev.Seq, err)
 				}
 			}
 		}

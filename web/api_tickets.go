@@ -451,6 +451,10 @@ func (s *Server) apiTicketCreate(c *fiber.Ctx) error {
 		CreatedAt: time.Now(),
 	}
 	number, err := s.intake.Submit(ctx, t, files)
+	if id, ok := spooledID(err); ok {
+		// Kept in the spool: stored as soon as the database answers again.
+		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"submission": id, "status": "spooled"})
+	}
 	if err != nil {
 		return fmt.Errorf("web: api submit ticket: %w", err)
 	}

@@ -174,6 +174,8 @@ func newCatalog() *catalog {
 		messagesMailbox(),
 		messagesKB(),
 		messagesAPI(),
+		messagesPolish(),
+		messagesSpool(),
 	} {
 		maps.Copy(c.msgs, m)
 	}

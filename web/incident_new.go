@@ -159,6 +159,9 @@ func (s *Server) incidentPost(c *fiber.Ctx, caller bool) error {
 		CreatedAt: time.Now(),
 	}
 	number, err := s.intake.Submit(ctx, t, files)
+	if id, ok := spooledID(err); ok {
+		return redirectSpooled(c, id)
+	}
 	if err != nil {
 		return fmt.Errorf("web: submit incident: %w", err)
 	}

@@ -24,6 +24,10 @@ func (s *Server) routes() {
 	// REST API: bearer tokens, no session cookie, hence no CSRF (api_routes.go).
 	s.routesAPI()
 
+	// Database outages during a submission: kept input, spooled confirmation
+	// (ahead of the session middleware, which needs the database).
+	s.routesSpool()
+
 	// Everything below knows the session and refuses forged unsafe requests.
 	app.Use(s.loadSession, s.checkCSRF)
 
