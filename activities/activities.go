@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -93,7 +94,8 @@ func (a *Activities) Project(ctx context.Context, in workflows.ProjectInput) (wo
 				Seq: ev.Seq, Kind: ev.Kind, ActorID: personRef(ev.ActorID), Public: ev.Public,
 				Body: ev.Body, Data: data, CreatedAt: ev.At,
 			},
-			AttachmentIDs: ev.AttachmentIDs,
+			AttachmentIDs:   ev.AttachmentIDs,
+			SolvedArticleID: solvedArticle(ev),
 		})
 	}
 	p := store.TicketProjection{
@@ -112,6 +114,19 @@ func (a *Activities) Project(ctx context.Context, in workflows.ProjectInput) (wo
 		return workflows.ProjectResult{}, err
 	}
 	return workflows.ProjectResult{}, nil
+}
+
+// solvedArticle is the knowledge-base article a resolved event names (0
+// for none): the projection counts it solved once, with the event.
+func solvedArticle(ev workflows.Event) int64 {
+	if ev.Kind != workflows.EventResolved {
+		return 0
+	}
+	n, err := strconv.ParseInt(ev.Data["article"], 10, 64)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
 
 // personRef turns a person ID into a nullable column value (0 = nobody).

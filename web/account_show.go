@@ -20,6 +20,9 @@ type accountView struct {
 	Secret                      string
 	// Notice is a success message (after a redirect); Error a failure.
 	Notice, Error string
+	// MailLang is the language of the person's mails ("fr" or "en",
+	// account_lang.go); LangError refuses the language form.
+	MailLang, LangError string
 }
 
 // accountRole is one role grant, labelled.
@@ -40,6 +43,8 @@ func (s *Server) accountShow(c *fiber.Ctx) error {
 		v.Notice = s.i18n.T(v.Lang, "account.otp.done")
 	case "otp-supprime":
 		v.Notice = s.i18n.T(v.Lang, "account.otp.removed")
+	case "langue":
+		v.Notice = s.i18n.T(v.Lang, "account.lang.done")
 	}
 	return s.render(c, fiber.StatusOK, "account", v)
 }
@@ -59,6 +64,9 @@ func (s *Server) accountViewFor(c *fiber.Ctx) (*accountView, error) {
 			name = a.Name
 		}
 		v.Roles = append(v.Roles, accountRole{Academy: name, Role: s.i18n.T(v.Lang, "account.role."+g.Role)})
+	}
+	if v.MailLang, err = s.db.PersonLang(ctx, u.ID); err != nil {
+		return nil, err
 	}
 	f, err := s.identity.SecondFactorOf(ctx, u)
 	if err != nil {

@@ -212,7 +212,7 @@ func messagesSupport() map[string][2]string {
 		"support.action.ask.submit":        {"Poser la question", "Ask"},
 		"support.action.resolve":           {"Résoudre", "Resolve"},
 		"support.action.resolve.text":      {"Solution apportée", "Solution"},
-		"support.action.resolve.article":   {"N° d'article de la base de connaissances (facultatif)", "Knowledge-base article no. (optional)"},
+		"support.action.resolve.article":   {"Article de la base de connaissances (facultatif)", "Knowledge-base article (optional)"},
 		"support.action.resolve.hint":      {"Le demandeur est invité à valider la solution.", "The requester is asked to validate the solution."},
 		"support.action.resolve.submit":    {"Résoudre le ticket", "Resolve the ticket"},
 		"support.action.duplicate":         {"Marquer comme doublon", "Mark as duplicate"},

@@ -8,13 +8,14 @@ package web
 //
 //	GET /base-de-connaissances/suggestions?q=TEXT
 //
-// (or ?sujet=…&description=… as sent by hx-include of those fields), an
-// htmx fragment listing up to 5 published articles the person may read
-// ("Peut-être la solution à votre problème"), empty when nothing matches:
+// (or ?sujet=…&description=…&categorie=ID as sent by hx-include of those
+// fields), an htmx fragment listing up to 5 published articles the person
+// may read ("Peut-être la solution à votre problème"), empty when nothing
+// matches. templates/incident_new.html wires it:
 //
 //	<div id="suggestions-kb" aria-live="polite"
-//	     hx-get="/base-de-connaissances/suggestions" hx-include="#description"
-//	     hx-trigger="keyup changed delay:600ms from:#description"></div>
+//	     hx-get="/base-de-connaissances/suggestions" hx-include="#description, #categorie"
+//	     hx-trigger="keyup changed delay:600ms from:#description, change from:#categorie"></div>
 func (s *Server) routesKB() {
 	s.get("/base-de-connaissances", s.require(PermKnowledgeRead), s.kbList)
 	s.get("/base-de-connaissances/suggestions", s.require(PermKnowledgeRead), s.kbSuggestions)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,9 +19,10 @@ type kbSuggestionsView struct {
 }
 
 // kbSuggestions answers GET /base-de-connaissances/suggestions?q=… (or the
-// form's sujet and description fields): an htmx fragment with the few
-// published articles closest to the text being typed (any word matches,
-// the last one as a prefix), or nothing.
+// form's sujet and description fields, and categorie: the ID of the
+// subject chosen on the new-incident form, whose name joins the words): an
+// htmx fragment with the few published articles closest to the text being
+// typed (any word matches, the last one as a prefix), or nothing.
 func (s *Server) kbSuggestions(c *fiber.Ctx) error {
 	v, err := s.viewer(c)
 	if err != nil {
@@ -33,6 +35,15 @@ func (s *Server) kbSuggestions(c *fiber.Ctx) error {
 	view := kbSuggestionsView{}
 	if len(q) > 2000 {
 		q = q[len(q)-2000:] // the end of a long description: what is being typed
+	}
+	if id, err := strconv.ParseInt(c.Query("categorie"), 10, 64); err == nil && id > 0 {
+		// The subject picked in the form: its name (the leaf of the tree)
+		// is one more word, if it is a category of an académie the person
+		// belongs to or supports.
+		if cat, err := s.db.GetCategory(c.UserContext(), id); err == nil &&
+			(cat.AcademyCode == v.AcademyCode || v.IsSupport(cat.AcademyCode)) {
+			q = cat.Name + " " + q
+		}
 	}
 	hits, _, err := s.db.SearchArticles(c.UserContext(), v, store.ArticleSearch{Query: q, Any: true, Limit: kbSuggestionLimit})
 	if err != nil {

@@ -62,15 +62,17 @@ func (s *Server) routesAdmin() {
 
 // menuAdmin returns the side-menu entries of the supervisors' screens the
 // signed-in person may open in their home académie.
+//
+// Only the one entry Pilotage: the screens themselves are the tabs of the
+// supervisors' pages (adminnav). It opens the first screen the person may
+// open (the dashboard for supervisors).
 func (s *Server) menuAdmin(c *fiber.Ctx) []MenuItem {
-	lang := s.lang(c)
-	var items []MenuItem
 	for _, e := range adminScreens() {
 		if s.canHere(c, e.perm) {
-			items = append(items, MenuItem{Label: s.i18n.T(lang, e.key), Href: e.href})
+			return []MenuItem{{Label: s.i18n.T(s.lang(c), "menu.pilotage"), Href: e.href}}
 		}
 	}
-	return items
+	return nil
 }
 
 // adminScreen is an entry of the supervisors' navigation.

@@ -13,6 +13,7 @@ func (s *Server) routesIdentity() {
 	s.post("/compte/otp/confirmer", s.require(PermSignedIn), s.accountTOTPConfirm)
 	s.post("/compte/otp/supprimer", s.require(PermSignedIn), s.accountTOTPRemove)
 	s.post("/compte/deconnexion-partout", s.require(PermSignedIn), s.accountSignOutEverywhere)
+	s.post("/compte/langue", s.require(PermSignedIn), s.accountLang)
 
 	s.get("/admin/annuaire", s.require(PermAcademySettings), s.adminDirectory)
 	s.post("/admin/annuaire/import", s.require(PermAcademySettings), s.adminDirectoryImport)

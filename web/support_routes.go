@@ -13,6 +13,9 @@ func (s *Server) routesSupport() {
 	s.get("/support/mes-tickets", s.require(PermQueueView), s.supportMine)
 	s.get("/support/incidents/:number", s.require(PermQueueView), s.supportTicket)
 	s.get("/support/incidents/:number/documents/:id<int>", s.require(PermQueueView), s.supportDocument)
+	// htmx fragments of the resolve form (support_resolve_article.go).
+	s.get("/support/incidents/:number/resolution/articles", s.require(PermQueueView), s.supportResolveFragment("articles"))
+	s.get("/support/incidents/:number/resolution/solution", s.require(PermQueueView), s.supportResolveFragment("solution"))
 	for _, a := range []string{sactPickUp, sactAssign, sactRequalify, sactReply, sactNote, sactAsk, sactResolve, sactDuplicate} {
 		s.post("/support/incidents/:number/"+a, s.require(PermQueueView), s.supportActionHandler(a))
 	}

@@ -59,10 +59,10 @@ func supportDone(t *testing.T, b *browser, resp *http.Response, number, action s
 	}
 	resp.Body.Close()
 	loc := resp.Header.Get("Location")
-	if loc != "/support/incidents/"+number+"?fait="+action+"#historique" {
+	if loc != "/support/incidents/"+number+"?fait="+action+"#chronologie" {
 		t.Fatalf("%s: redirected to %q", action, loc)
 	}
-	doc := parse(t, b.get(strings.TrimSuffix(loc, "#historique")))
+	doc := parse(t, b.get(strings.TrimSuffix(loc, "#chronologie")))
 	if doc.Find("#confirmation").Length() != 1 {
 		t.Fatalf("%s: no confirmation", action)
 	}
@@ -166,9 +166,9 @@ func TestSupportActionsThroughWorkflow(t *testing.T) {
 		}
 	})
 	t.Run("resolving while waiting is refused and the solution kept", func(t *testing.T) {
-		doc := supportRefusal(t, supportPost(t, tech, number, "resoudre", url.Values{"solution": {"Câble changé."}, "article": {"12"}}),
+		doc := supportRefusal(t, supportPost(t, tech, number, "resoudre", url.Values{"solution": {"Câble changé."}, "article_q": {"câble"}}),
 			"resoudre", "Action impossible : le ticket est « En attente d'information ».")
-		if text(doc.Find("#resoudre-solution")) != "Câble changé." || doc.Find("#resoudre-article").AttrOr("value", "") != "12" {
+		if text(doc.Find("#resoudre-solution")) != "Câble changé." || doc.Find("#resoudre-article-recherche").AttrOr("value", "") != "câble" {
 			t.Fatal("typed values lost")
 		}
 	})
@@ -194,13 +194,18 @@ func TestSupportActionsThroughWorkflow(t *testing.T) {
 			"doublon", "Le ticket I000101_0001 n'existe pas.")
 	})
 	t.Run("resolving with a solution and an article resolves the ticket", func(t *testing.T) {
+		article := &store.Article{AcademyCode: "creteil", Title: "Remplacer un câble vidéo", Body: "Débranchez…", Published: true}
+		if err := st.db.CreateArticle(ctx, article); err != nil {
+			t.Fatal(err)
+		}
+		id := strconv.FormatInt(article.ID, 10)
 		doc := supportDone(t, tech, supportPost(t, tech, number, "resoudre",
-			url.Values{"solution": {"Câble vidéo remplacé."}, "article": {"12"}}), number, "resoudre")
+			url.Values{"solution": {"Câble vidéo remplacé."}, "article": {id}}), number, "resoudre")
 		tk, _ := st.db.GetTicket(ctx, number)
 		if tk.Status != store.StatusResolved || tk.Solution != "Câble vidéo remplacé." {
 			t.Fatalf("ticket %s %q", tk.Status, tk.Solution)
 		}
-		if !strings.Contains(text(doc.Find(".evenement--resolved")), "Article de la base de connaissances n° 12") {
+		if !strings.Contains(text(doc.Find(".evenement--resolved")), "Article de la base de connaissances n° "+id) {
 			t.Fatalf("event: %q", text(doc.Find(".evenement--resolved")))
 		}
 	})

@@ -445,13 +445,13 @@ func TestSupportWorkspace(t *testing.T) {
 				t.Errorf("form %s missing or wrong", a)
 			}
 		}
-		for _, a := range []string{"repondre", "noter"} {
+		for _, a := range []string{"repondre", "noter", "resoudre"} {
 			if doc.Find("#form-"+a).AttrOr("enctype", "") != "multipart/form-data" || doc.Find("#"+a+"-documents").Length() != 1 {
 				t.Errorf("form %s takes no documents", a)
 			}
 		}
-		if doc.Find("#resoudre-article").Length() != 1 {
-			t.Error("no article number field")
+		if doc.Find("select#resoudre-article").Length() != 1 {
+			t.Error("no list of articles")
 		}
 	})
 	t.Run("pick-up is offered on a ticket that is not mine, not on mine", func(t *testing.T) {
@@ -519,7 +519,7 @@ func TestSupportActionsWithoutWorkflow(t *testing.T) {
 		{"resolving with an unreadable article number is refused", "resoudre",
 			url.Values{"solution": {"Câble remplacé."}, "article": {"douze"}},
 			"Le numéro d'article est un nombre, par exemple 42.",
-			map[string]string{"#resoudre-solution": "Câble remplacé.", "#resoudre-article": "douze"}},
+			map[string]string{"#resoudre-solution": "Câble remplacé."}},
 		{"assigning to a technician of another académie is refused", "affecter",
 			url.Values{"technicien": {itoa(e.rouenTech.ID)}, "motif": {"Renfort"}},
 			"Choisissez un technicien des groupes de l'académie.",

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"mime"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -84,18 +82,21 @@ func supportActions() map[string]supportAction {
 				}, ""
 			}},
 		sactResolve: {name: sactResolve, update: workflows.UpdateResolve, perm: PermTicketResolve,
-			fields: []string{"solution", "article"},
-			input: func(_ *Server, _ *fiber.Ctx, _ *store.QueueTicket, v map[string]string, _ []int64) (func(workflows.Actor) any, string) {
+			fields: []string{"solution", "article", "article_q"}, files: true,
+			input: func(s *Server, c *fiber.Ctx, t *store.QueueTicket, v map[string]string, docs []int64) (func(workflows.Actor) any, string) {
+				// support_resolve_article.go: a published article the requester reads.
 				var article int64
-				if a := strings.TrimSpace(v["article"]); a != "" {
-					n, err := strconv.ParseInt(strings.TrimPrefix(strings.ToUpper(a), "KB"), 10, 64)
-					if err != nil || n <= 0 {
-						return nil, "support.resolve.article"
+				solution := v["solution"]
+				if a, key := s.checkResolveArticle(c, t, v["article"]); key != "" {
+					return nil, key
+				} else if a != nil {
+					article = a.ID
+					if strings.TrimSpace(solution) == "" {
+						solution = s.articleSolution(s.lang(c), "", a) // resolved by the article alone
 					}
-					article = n
 				}
 				return func(a workflows.Actor) any {
-					return workflows.ResolveInput{Actor: a, Solution: v["solution"], ArticleID: article}
+					return workflows.ResolveInput{Actor: a, Solution: solution, ArticleID: article, AttachmentIDs: docs}
 				}, ""
 			}},
 		sactDuplicate: {name: sactDuplicate, update: workflows.UpdateMarkDuplicate, perm: PermTicketDuplicate,
@@ -130,6 +131,11 @@ func (s *Server) supportActionHandler(action string) fiber.Handler {
 		values := map[string]string{}
 		for _, f := range act.fields {
 			values[f] = c.FormValue(f)
+		}
+		if act.name == sactResolve && c.FormValue("reprendre") != "" {
+			// Reprendre (without script): fill the solution from the chosen
+			// article, resolve nothing yet (support_resolve_article.go).
+			return s.supportResolveRefill(c, t, values)
 		}
 		refuse := func(msg string) error { return s.supportRefused(c, number, act.name, msg, values) }
 		lang := s.lang(c)
@@ -171,7 +177,7 @@ func (s *Server) supportActionHandler(action string) fiber.Handler {
 			return err
 		}
 		q := url.Values{"fait": {act.name}}
-		return c.Redirect("/support/incidents/"+url.PathEscape(t.Number)+"?"+q.Encode()+"#historique", fiber.StatusSeeOther)
+		return c.Redirect("/support/incidents/"+url.PathEscape(t.Number)+"?"+q.Encode()+"#chronologie", fiber.StatusSeeOther)
 	}
 }
 
@@ -183,6 +189,12 @@ func (s *Server) supportRefused(c *fiber.Ctx, number, action, msg string, values
 		return err
 	}
 	v.forms[action] = &supportForm{Error: msg, Values: values}
+	if action == sactResolve && v.CanAct[sactResolve] {
+		// Keep the search and the article chosen.
+		if v.Articles, err = s.supportArticles(c, v.Ticket.AcademyCode, values["article_q"], values["article"]); err != nil {
+			return err
+		}
+	}
 	if !v.CanAct[action] {
 		v.ActionsError = msg
 	}
@@ -232,12 +244,12 @@ func (s *Server) supportUploads(c *fiber.Ctx, name string, uploader int64) ([]st
 		if err != nil {
 			return nil, "", fmt.Errorf("web: read upload: %w", err)
 		}
-		ctype := fh.Header.Get("Content-Type")
-		if _, _, err := mime.ParseMediaType(ctype); err != nil || ctype == "" {
-			ctype = "application/octet-stream"
-		}
+		// The type comes from the bytes, never from the browser's claim,
+		// and the name is reduced to a safe base name (as the incident form
+		// does).
+		ctype := sniffType(data)
 		out = append(out, store.Attachment{
-			UploaderID: uploader, Filename: filepath.Base(strings.ReplaceAll(fh.Filename, "\\", "/")),
+			UploaderID: uploader, Filename: cleanFilename(fh.Filename),
 			ContentType: ctype, Size: int64(len(data)), Data: data,
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -96,6 +97,11 @@ type supportTicketView struct {
 	CanAct   map[string]bool
 	Open     bool
 	MaxFiles string
+	// Articles are the knowledge-base articles the resolve form offers
+	// (support_resolve_article.go); CanWriteArticle shows Transformer en
+	// article on a ticket with a solution.
+	Articles        []supportChoice
+	CanWriteArticle bool
 }
 
 // Form returns the form of an action (never nil).
@@ -180,6 +186,16 @@ func (s *Server) supportTicketView(c *fiber.Ctx, number string) (*supportTicketV
 	}
 	if err := s.supportChoices(c, v); err != nil {
 		return nil, err
+	}
+	if v.CanAct[sactResolve] {
+		if v.Articles, err = s.supportArticles(c, t.AcademyCode, "", ""); err != nil {
+			return nil, err
+		}
+	}
+	if strings.TrimSpace(t.Solution) != "" {
+		if ok, err := s.can(c, PermKnowledgeWrite, t.AcademyCode); err == nil && ok {
+			v.CanWriteArticle = true
+		}
 	}
 	// Requalification starts from the current levels.
 	v.forms[sactRequalify] = &supportForm{Values: map[string]string{

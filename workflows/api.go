@@ -246,6 +246,9 @@ type ResolveInput struct {
 	Actor     Actor
 	Solution  string
 	ArticleID int64 // optional knowledge-base article
+	// AttachmentIDs are documents joined to the solution, stored beforehand
+	// by the web app (optional; linked to the resolved event like a reply's).
+	AttachmentIDs []int64
 }
 
 // AcceptInput: the requester accepts the resolution (→ closed).

@@ -467,8 +467,12 @@ func (t *ticket) resolve(ctx workflow.Context, in ResolveInput) (UpdateResult, e
 	next.ResolvedAt = now
 	next.ValidationDueAt = now.Add(t.in.Timers.ValidationDeadline)
 	next.ValidationReminded = false
+	// The documents ride on the same Project command as before (only its
+	// payload grows), so no workflow.GetVersion is needed: histories
+	// recorded without AttachmentIDs replay with an empty list.
 	res, err := t.commit(ctx, next, Event{Kind: EventResolved, ActorID: in.Actor.PersonID, Public: true, Body: in.Solution,
-		Data: map[string]string{"validation_due": stamp(next.ValidationDueAt), "article": id(in.ArticleID)}})
+		Data:          map[string]string{"validation_due": stamp(next.ValidationDueAt), "article": id(in.ArticleID)},
+		AttachmentIDs: in.AttachmentIDs})
 	if err != nil {
 		return res, err
 	}
