@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image/png"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -149,6 +150,43 @@ func TestSignInWithLDAP(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+func TestDirectoryRolesFollowGroups(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.SQLite(t)
+	first := startLDAP(t, ldaps, claire())
+	if _, err := newServiceOn(t, db, testConfig(first), first).SignIn(ctx, "cmartin", "secret-claire", ""); err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.GetPersonByLogin(ctx, "cmartin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A supervisor also made her an administrator in Guichet: no rule
+	// governs that role, so the directory leaves it alone.
+	if err := db.GrantRole(ctx, p.ID, "test", store.RoleAdministrator); err != nil {
+		t.Fatal(err)
+	}
+	// She leaves the DSI group.
+	moved := claire()
+	moved.attrs["memberOf"] = []string{"cn=support-n1," + testGroupsDN}
+	second := startLDAP(t, ldaps, moved)
+	if _, err := newServiceOn(t, db, testConfig(second), second).SignIn(ctx, "cmartin", "secret-claire", ""); err != nil {
+		t.Fatal(err)
+	}
+	grants, err := db.Roles(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var roles []string
+	for _, g := range grants {
+		roles = append(roles, g.Role)
+	}
+	slices.Sort(roles)
+	if got, want := strings.Join(roles, ","), "administrator,requester,technician"; got != want {
+		t.Errorf("after leaving the DSI group, roles = %s, want %s", got, want)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 
 	"guichet/store"
 )
@@ -120,15 +121,34 @@ func (s *Service) signedInFromDirectory(ctx context.Context, d *directory, e *En
 	return got, nil
 }
 
-// grantRoles grants each person the roles their entry maps to.
+// grantRoles gives each person exactly the directory-governed roles their
+// entry maps to: the roles named by the académie's role rules belong to the
+// directory, so leaving a group revokes its role at the next sign-in or sync.
+// Roles no rule names (granted by supervisors in Guichet) are left alone.
 func (s *Service) grantRoles(ctx context.Context, d *directory, entries []*Entry, people []*store.Person) error {
+	governed := map[string]bool{store.RoleRequester: true}
+	for _, r := range d.cfg.RoleRules {
+		governed[r.Role] = true
+	}
 	var grants []store.RoleGrant
 	for i, e := range entries {
 		if people[i].ID == 0 {
 			continue
 		}
-		for _, r := range d.roles(e) {
+		roles := d.roles(e)
+		for _, r := range roles {
 			grants = append(grants, store.RoleGrant{PersonID: people[i].ID, AcademyCode: d.academy, Role: r})
+		}
+		var lost []string
+		for r := range governed {
+			if !slices.Contains(roles, r) {
+				lost = append(lost, r)
+			}
+		}
+		if len(lost) > 0 {
+			if err := s.db.RevokeRoles(ctx, people[i].ID, d.academy, lost); err != nil {
+				return fmt.Errorf("identity: revoke directory roles: %w", err)
+			}
 		}
 	}
 	if err := store.GrantRoles(ctx, s.db.DB, grants); err != nil {

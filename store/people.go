@@ -289,6 +289,19 @@ func GrantRoles(ctx context.Context, db bun.IDB, grants []RoleGrant) error {
 	return nil
 }
 
+// RevokeRoles takes the given roles away from a person in an académie
+// (roles they do not hold are ignored).
+func (db *DB) RevokeRoles(ctx context.Context, personID int64, academy string, roles []string) error {
+	_, err := db.NewDelete().Model((*RoleGrant)(nil)).
+		Where("person_id = ?", personID).
+		Where("academy_code = ?", academy).
+		Where("role IN (?)", bun.In(roles)).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("store: revoke roles %v of person %d in %s: %w", roles, personID, academy, err)
+	}
+	return nil
+}
+
 // RevokeRole takes a role away; revoking a role not held is harmless.
 func (db *DB) RevokeRole(ctx context.Context, personID int64, academy, role string) error {
 	_, err := db.NewDelete().Model((*RoleGrant)(nil)).
