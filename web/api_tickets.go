@@ -181,7 +181,10 @@ type apiList struct {
 	Page    int          `json:"page"`
 	PerPage int          `json:"per_page"`
 	Total   int          `json:"total"`
-	Pages   int          `json:"pages"`
+	// TotalCapped: counting stopped at Total (store.CountCap, or the end of
+	// the page asked); there are more tickets than Total.
+	TotalCapped bool `json:"total_capped"`
+	Pages       int  `json:"pages"`
 }
 
 // apiTicketList answers GET /api/v1/tickets: the tickets of the académie
@@ -240,7 +243,7 @@ func (s *Server) apiTicketList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := apiList{Tickets: []apiListRow{}, Page: l.Options.Page, PerPage: l.Options.PageSize, Total: l.Total, Pages: l.Pages}
+	out := apiList{Tickets: []apiListRow{}, Page: l.Options.Page, PerPage: l.Options.PageSize, Total: l.Total, TotalCapped: l.TotalCapped, Pages: l.Pages}
 	for _, r := range l.Rows {
 		out.Tickets = append(out.Tickets, apiListRow{Number: r.Number, Status: r.Status,
 			StatusLabel: workflows.StatusLabel(r.Status), Category: r.CategoryPath, Urgency: r.Urgency,
@@ -437,19 +440,7 @@ func (s *Server) apiTicketCreate(c *fiber.Ctx) error {
 		return &Error{Code: EINTERNAL, Status: fiber.StatusServiceUnavailable, Key: "api.error.unavailable",
 			Err: errors.New("no intake service")}
 	}
-	t := &store.Ticket{
-		AcademyCode: ben.AcademyCode, RequesterID: u.ID, BeneficiaryID: ben.ID,
-		Location: ben.Location, Entity: ben.Entity,
-		Phone: f.Phone, OtherPhone: f.OtherPhone, Availability: f.Availability,
-		Service: f.Service, Office: f.Office,
-		CategoryID: leaf.ID, CategoryPath: leaf.Path,
-		Equipment: f.Equipment, Brand: f.Brand, Model: f.Model, Serial: f.Serial,
-		Maintenance: f.Maintenance, Placement: f.Placement,
-		Urgency: f.Urgency, Impact: workflows.DefaultLevel,
-		Priority: workflows.Priority(f.Urgency, workflows.DefaultLevel),
-		Private:  f.Private, Description: f.Description,
-		CreatedAt: time.Now(),
-	}
+	t := f.ticket(u.ID, ben, leaf)
 	number, err := s.intake.Submit(ctx, t, files)
 	if id, ok := spooledID(err); ok {
 		// Kept in the spool: stored as soon as the database answers again.

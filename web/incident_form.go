@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -362,3 +363,22 @@ func (s *Server) urgencyOptions(lang string, selected int) []urgencyOption {
 
 // tooLong reports whether s has more than n characters.
 func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
+
+// ticket builds the submission of a validated form: the identity card
+// comes from the beneficiary's directory entry, the rest as typed. Support
+// sets the impact later; until then it is the default, low.
+func (f *incidentForm) ticket(requesterID int64, ben *store.Person, leaf store.Category) *store.Ticket {
+	return &store.Ticket{
+		AcademyCode: ben.AcademyCode, RequesterID: requesterID, BeneficiaryID: ben.ID,
+		Location: ben.Location, Entity: ben.Entity,
+		Phone: f.Phone, OtherPhone: f.OtherPhone, Availability: f.Availability,
+		Service: f.Service, Office: f.Office,
+		CategoryID: leaf.ID, CategoryPath: leaf.Path,
+		Equipment: f.Equipment, Brand: f.Brand, Model: f.Model, Serial: f.Serial,
+		Maintenance: f.Maintenance, Placement: f.Placement,
+		Urgency: f.Urgency, Impact: workflows.DefaultLevel,
+		Priority: workflows.Priority(f.Urgency, workflows.DefaultLevel),
+		Private:  f.Private, Description: f.Description,
+		CreatedAt: time.Now(),
+	}
+}

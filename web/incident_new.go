@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -145,19 +144,7 @@ func (s *Server) incidentPost(c *fiber.Ctx, caller bool) error {
 	if caller {
 		requester = ben.ID
 	}
-	t := &store.Ticket{
-		AcademyCode: ben.AcademyCode, RequesterID: requester, BeneficiaryID: ben.ID,
-		Location: ben.Location, Entity: ben.Entity,
-		Phone: f.Phone, OtherPhone: f.OtherPhone, Availability: f.Availability,
-		Service: f.Service, Office: f.Office,
-		CategoryID: leaf.ID, CategoryPath: leaf.Path,
-		Equipment: f.Equipment, Brand: f.Brand, Model: f.Model, Serial: f.Serial,
-		Maintenance: f.Maintenance, Placement: f.Placement,
-		Urgency: f.Urgency, Impact: workflows.DefaultLevel,
-		Priority: workflows.Priority(f.Urgency, workflows.DefaultLevel),
-		Private:  f.Private, Description: f.Description,
-		CreatedAt: time.Now(),
-	}
+	t := f.ticket(requester, ben, leaf)
 	number, err := s.intake.Submit(ctx, t, files)
 	if id, ok := spooledID(err); ok {
 		return redirectSpooled(c, id)
