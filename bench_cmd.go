@@ -45,7 +45,7 @@ reads at volume, and writes docs/BENCHMARKS.md and docs/benchmarks.json.
 type benchFlags struct {
 	config, dataDir, out, profile, shape, postgres, temporal, academy string
 	concurrency, sections                                             string
-	n, openTickets, readTickets                                       int
+	n, openTickets, readTickets, readArticles                         int
 	max, openMax                                                      time.Duration
 }
 
@@ -71,6 +71,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&f.openTickets, "open-tickets", d.OpenTickets, "open tickets for the at-rest figure (the issue's figure: 100000)")
 	fs.DurationVar(&f.openMax, "open-max", d.OpenMax, "time bound for filing the open tickets")
 	fs.IntVar(&f.readTickets, "read-tickets", d.ReadTickets, "tickets seeded for the reads figure (the issue's figure: 1000000, on PostgreSQL)")
+	fs.IntVar(&f.readArticles, "read-articles", d.ReadArticles, "knowledge-base articles seeded for the reads figure, over three académies (the issue's figure: 5000)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -99,6 +100,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 func (f benchFlags) options() (bench.Options, error) {
 	o := bench.Defaults()
 	o.N, o.Max, o.OpenTickets, o.OpenMax, o.ReadTickets = f.n, f.max, f.openTickets, f.openMax, f.readTickets
+	o.ReadArticles = f.readArticles
 	o.Concurrency = nil
 	for _, s := range strings.Split(f.concurrency, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))

@@ -44,7 +44,7 @@ func TestBenchCommandSmoke(t *testing.T) {
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"bench", "--data-dir", t.TempDir(), "--out", out, "--n", "3", "--concurrency", "1",
-		"--max", "30s", "--open-tickets", "3", "--read-tickets", "60"}, &stdout, &stderr)
+		"--max", "30s", "--open-tickets", "3", "--read-tickets", "60", "--read-articles", "30"}, &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
 	}
@@ -65,7 +65,7 @@ func TestBenchCommandSmoke(t *testing.T) {
 	if r.Open == nil || r.Open.Filed != 3 || r.Open.RSSBytes == 0 || r.Open.TemporalDBBytes == 0 {
 		t.Errorf("open tickets = %+v", r.Open)
 	}
-	if r.Reads == nil || len(r.Reads.Ops) != 4 || r.Reads.Ops[3].Levels[0].Count != 3 {
+	if r.Reads == nil || len(r.Reads.Ops) != 4 || r.Reads.Ops[3].Levels[0].Count != 3 || r.Reads.Articles != 30 {
 		t.Errorf("reads = %+v", r.Reads)
 	}
 	md, err := os.ReadFile(filepath.Join(out, "BENCHMARKS.md"))

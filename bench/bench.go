@@ -53,6 +53,9 @@ type Options struct {
 	OpenMax     time.Duration
 	// ReadTickets is the number of tickets seeded for the reads figure.
 	ReadTickets int
+	// ReadArticles is the number of knowledge-base articles seeded with
+	// them (the search covers both).
+	ReadArticles int
 	// Profile, when set, is called around the creation load with the name
 	// of the phase ("creation") and returns a stop function.
 	Profile func(name string) (stop func() error, err error)
@@ -67,6 +70,8 @@ func Defaults() Options {
 		OpenTickets: 2000,
 		OpenMax:     10 * time.Minute,
 		ReadTickets: 20000,
+		// The figure: 5,000 articles over the three académies.
+		ReadArticles: 5000,
 	}
 }
 

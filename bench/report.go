@@ -89,6 +89,7 @@ type OpenResult struct {
 // ReadsResult is the reads-at-volume figure.
 type ReadsResult struct {
 	Tickets     int      `json:"tickets"`
+	Articles    int      `json:"articles"`
 	SeedSeconds float64  `json:"seed_seconds"`
 	Ops         []ReadOp `json:"operations"`
 }

@@ -235,9 +235,12 @@ func fileSize(path string) int64 {
 // reads seeds ReadTickets tickets straight into the database and measures
 // the lists, the support queue and the search.
 func (b *runner) reads(ctx context.Context) error {
-	rr := &ReadsResult{Tickets: b.o.ReadTickets}
+	rr := &ReadsResult{Tickets: b.o.ReadTickets, Articles: b.o.ReadArticles}
 	t0 := time.Now()
 	if err := seedTickets(ctx, b.env.DB, b.env.Academy, b.p.requester.ID, b.o.ReadTickets, b.env.Logf); err != nil {
+		return err
+	}
+	if err := seedArticles(ctx, b.env.DB, b.env.Academy, b.p.technician.ID, b.o.ReadArticles, b.env.Logf); err != nil {
 		return err
 	}
 	rr.SeedSeconds = round3(time.Since(t0).Seconds())

@@ -30,23 +30,9 @@ var (
 // then builds the search index. Their numbers start with "R".
 func seedTickets(ctx context.Context, db *store.DB, academy string, requester int64, n int, logf func(string, ...any)) error {
 	rng := rand.New(rand.NewPCG(1, 2))
-	academies := []string{academy}
-	all, err := db.ListAcademies(ctx)
+	academies, leaves, err := seedAcademies(ctx, db, academy)
 	if err != nil {
-		return fmt.Errorf("seed: %w", err)
-	}
-	for _, a := range all {
-		if a.Code != academy && len(academies) < 3 {
-			academies = append(academies, a.Code)
-		}
-	}
-	leaves := map[string][]store.Category{}
-	for _, a := range academies {
-		ls, err := db.Leaves(ctx, a)
-		if err != nil || len(ls) == 0 {
-			return fmt.Errorf("seed: categories of %s: %v", a, err)
-		}
-		leaves[a] = ls
+		return err
 	}
 	statuses := []string{store.StatusNew, store.StatusInProgress, store.StatusResolved, store.StatusClosed, store.StatusClosed}
 	const batch = 1000
@@ -103,6 +89,80 @@ func seedTickets(ctx context.Context, db *store.DB, academy string, requester in
 	}
 	if db.Driver() == store.DriverPostgres {
 		if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
+			return fmt.Errorf("seed: analyze: %w", err)
+		}
+	}
+	return nil
+}
+
+// seedAcademies returns academy and up to two other académies, with the
+// leaf categories of each.
+func seedAcademies(ctx context.Context, db *store.DB, academy string) ([]string, map[string][]store.Category, error) {
+	academies := []string{academy}
+	all, err := db.ListAcademies(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("seed: %w", err)
+	}
+	for _, a := range all {
+		if a.Code != academy && len(academies) < 3 {
+			academies = append(academies, a.Code)
+		}
+	}
+	leaves := map[string][]store.Category{}
+	for _, a := range academies {
+		ls, err := db.Leaves(ctx, a)
+		if err != nil || len(ls) == 0 {
+			return nil, nil, fmt.Errorf("seed: categories of %s: %v", a, err)
+		}
+		leaves[a] = ls
+	}
+	return academies, leaves, nil
+}
+
+// seedArticles inserts n knowledge-base articles in batches, spread over
+// academy and up to two other académies (as seedTickets), written from the
+// tickets' vocabulary: a title "equipment trouble", a Markdown body with
+// the problem, where it happens and the solution. One in eight is shared
+// with every académie, one in ten is a draft; solved counts vary. Written
+// by author (0: none).
+func seedArticles(ctx context.Context, db *store.DB, academy string, author int64, n int, logf func(string, ...any)) error {
+	rng := rand.New(rand.NewPCG(3, 4))
+	academies, leaves, err := seedAcademies(ctx, db, academy)
+	if err != nil {
+		return err
+	}
+	const batch = 500
+	base := time.Date(2023, 9, 1, 8, 0, 0, 0, time.UTC)
+	for done := 0; done < n; done += batch {
+		size := min(batch, n-done)
+		as := make([]store.Article, size)
+		for i := range as {
+			k := done + i
+			ac := academies[k%len(academies)]
+			leaf := leaves[ac][rng.IntN(len(leaves[ac]))]
+			equipment, trouble := seedEquipment[rng.IntN(len(seedEquipment))], seedTrouble[rng.IntN(len(seedTrouble))]
+			solution := seedSolution[rng.IntN(len(seedSolution))]
+			created := base.Add(time.Duration(k) * 3 * time.Hour)
+			a := store.Article{
+				AcademyCode: ac, Shared: k%8 == 0, Published: k%10 != 0,
+				Title: fmt.Sprintf("%s %s (fiche %d)", equipment, trouble, k+1),
+				Body: fmt.Sprintf("## Problème\n\n%s %s %s.\n\n## Solution\n\n%s\n\n- Vérifiez les câbles.\n- Redémarrez l'appareil.\n",
+					equipment, trouble, seedPlace[rng.IntN(len(seedPlace))], solution),
+				CategoryID: &leaf.ID, CategoryPath: leaf.Path,
+				SolvedCount: rng.IntN(40), CreatedAt: created, UpdatedAt: created.Add(time.Duration(rng.IntN(90*24)) * time.Hour),
+			}
+			if author > 0 {
+				a.AuthorID = &author
+			}
+			as[i] = a
+		}
+		if err := db.InsertArticles(ctx, as); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+	}
+	logf("reads: %d articles seeded", n)
+	if db.Driver() == store.DriverPostgres {
+		if _, err := db.ExecContext(ctx, "ANALYZE kb_articles"); err != nil {
 			return fmt.Errorf("seed: analyze: %w", err)
 		}
 	}

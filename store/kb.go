@@ -32,9 +32,14 @@ type Article struct {
 	// Published articles are read by requesters; drafts only by support.
 	Published bool `bun:"published,notnull,default:false"`
 	// SolvedCount counts the tickets the article solved.
-	SolvedCount int       `bun:"solved_count,notnull,default:0"`
-	CreatedAt   time.Time `bun:"created_at,notnull"`
-	UpdatedAt   time.Time `bun:"updated_at,notnull"`
+	SolvedCount int `bun:"solved_count,notnull,default:0"`
+	// SolvedWithoutTicket counts the problems the article solved without a
+	// ticket (kb_self_solved.go). The column comes from a later migration
+	// (migrate_kb2.go): the field is scan-only, read when a query selects
+	// it (article.*, ArticleSolvedCounts), never written from the model.
+	SolvedWithoutTicket int       `bun:"solved_without_ticket,scanonly"`
+	CreatedAt           time.Time `bun:"created_at,notnull"`
+	UpdatedAt           time.Time `bun:"updated_at,notnull"`
 
 	// StemTitle and StemBody are the SQLite full-text shadow columns (French
 	// stems of the folded words), written by the store only.

@@ -15,6 +15,9 @@ const homeNewsLimit = 10
 type homeView struct {
 	Page
 	News []store.News
+	// SolvedWithoutTicket confirms a problem solved by an article
+	// (?sans-ticket=1, kb_self_solved.go).
+	SolvedWithoutTicket bool
 }
 
 // home answers GET /: the académie's news (Actualités).
@@ -24,7 +27,7 @@ func (s *Server) home(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := homeView{News: news}
+	v := homeView{News: news, SolvedWithoutTicket: c.Query(homeSolvedQuery) == "1"}
 	v.Page = s.page(c, s.i18n.T(s.lang(c), "home.title"))
 	return s.render(c, fiber.StatusOK, "home", &v)
 }

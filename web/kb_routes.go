@@ -27,6 +27,9 @@ func (s *Server) routesKB() {
 	// académie (Viewer.CanEditArticle).
 	s.get("/base-de-connaissances/:id<int>/modifier", s.require(PermKnowledgeWrite), s.kbEdit)
 	s.post("/base-de-connaissances/:id<int>", s.require(PermKnowledgeWrite), s.kbUpdate)
+	// Problems solved without a ticket (kb_self_solved.go).
+	s.post("/base-de-connaissances/:id<int>/resolu", s.require(PermKnowledgeRead), s.kbSolvedWithoutTicket)
+	s.post("/incidents/nouveau/abandon", s.require(PermTicketCreate), s.incidentAbandon)
 
 	s.get("/recherche", s.require(PermSearch), s.search)
 }

@@ -17,6 +17,13 @@ type kbShowView struct {
 	CanEdit bool
 	// Saved shows the confirmation after an edit (?enregistre=1).
 	Saved bool
+	// FromForm is set when the article was opened from the suggestions of
+	// the new-incident form (?depuis=saisie): the page offers « Cet
+	// article a résolu mon problème ».
+	FromForm bool
+	// Counts, for support, are the problems solved with and without a
+	// ticket.
+	Counts *store.SolvedCounts
 }
 
 // kbShow answers GET /base-de-connaissances/:id: one article, its Markdown
@@ -39,6 +46,19 @@ func (s *Server) kbShow(c *fiber.Ctx) error {
 		return err
 	}
 	view := kbShowView{Article: a, HTML: html, CanEdit: v.CanEditArticle(a), Saved: c.Query("enregistre") == "1"}
+	if c.Query("depuis") == fromFormMarker && a.Published {
+		view.FromForm = true
+		if err := s.db.RecordSuggestionView(c.UserContext(), currentSession(c).ID, currentUser(c).ID, a.ID); err != nil {
+			return err
+		}
+	}
+	if view.CanEdit {
+		counts, err := s.db.ArticleSolvedCounts(c.UserContext(), a.ID)
+		if err != nil {
+			return err
+		}
+		view.Counts = &counts
+	}
 	view.Page = s.page(c, a.Title)
 	return s.render(c, fiber.StatusOK, "kb_show", &view)
 }

@@ -99,6 +99,9 @@ type dashboardView struct {
 	KPIOnTimeOf string
 	KPIRefusal  string
 	Charts      []Chart
+	// KB is what the académie's knowledge base solved, with and without a
+	// ticket (store/stats_kb.go).
+	KB *store.KnowledgeStats
 }
 
 // pilotageDashboard answers GET /pilotage?periode=N&academie=X.
@@ -135,6 +138,9 @@ func (s *Server) pilotageDashboard(c *fiber.Ctx) error {
 		v.KPIRefusal = percent(d.RefusalRate())
 	}
 	v.Charts = s.dashboardCharts(lang, d)
+	if v.KB, err = s.db.KnowledgeStats(c.UserContext(), academy, kbDashboardTop); err != nil {
+		return err
+	}
 	return s.render(c, fiber.StatusOK, "pilotage", v)
 }
 

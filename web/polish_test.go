@@ -40,7 +40,8 @@ func TestNewIncidentFormSuggestsArticlesWhileTyping(t *testing.T) {
 		if err := db.CreateCategory(ctx, rouen); err != nil {
 			t.Fatal(err)
 		}
-		href := "/base-de-connaissances/" + strconv.FormatInt(article.ID, 10)
+		// The suggestions carry the form's marker (kb_self_solved.go).
+		href := "/base-de-connaissances/" + strconv.FormatInt(article.ID, 10) + "?depuis=saisie"
 
 		t.Run("the form asks for suggestions as the subject and description change, into a live region", func(t *testing.T) {
 			doc := agent.page("/incidents/nouveau", http.StatusOK)
