@@ -32,6 +32,8 @@ func migrations() *migrate.Migrations {
 	add("20261128000950", "mail: people language, incoming mail replies", migrateMailReplies)
 	add("20261128000900", "API tokens, webhook subscriptions and deliveries", migrateAPI)
 	add("20261128001000", "tickets.submission_id for submissions spooled while the database was down", migrateSpool)
+	add("20261128001150", "knowledge base: problems solved without a ticket", migrateKBSelfSolved)
+	add("20261128001300", "indexes of the lists and the support queue at a million tickets", migratePerf)
 	return ms
 }
 

@@ -433,9 +433,16 @@ type TicketHit struct {
 	Snippet []SnippetPart
 }
 
+// SearchCandidates is how many of the most recent matching tickets a
+// search ranks on PostgreSQL (more when the page asked goes further): a
+// search finds the best of the latest SearchCandidates matches, not of
+// every match since the first ticket.
+const SearchCandidates = 200
+
 // SearchTickets finds the tickets v may see that match s.Query (every
 // word, French-aware), best first, and reports whether more follow. An
-// empty query (or one of stop words only) finds nothing.
+// empty query (or one of stop words only) finds nothing. On PostgreSQL
+// only the SearchCandidates most recent matches are ranked.
 func (db *DB) SearchTickets(ctx context.Context, v Viewer, s TicketSearch) ([]TicketHit, bool, error) {
 	tq := parseQuery(s.Query, false, false)
 	if tq.empty() {
@@ -468,18 +475,29 @@ func (db *DB) SearchTickets(ctx context.Context, v Viewer, s TicketSearch) ([]Ti
 	cols := "t.number, t.academy_code, t.category_path, t.status, t.private, t.created_at"
 	var err error
 	if db.Driver() == DriverPostgres {
-		inner := db.NewSelect().TableExpr("tickets AS t").
-			ColumnExpr(cols+", s.document, ts_rank(s.search_tsv, q) AS score").
-			Join("JOIN ticket_search AS s ON s.ticket_number = t.number").
-			Join("CROSS JOIN to_tsquery('guichet_french', ?) AS q", tq.tsquery()).
-			Where("s.search_tsv @@ q").
+		// Ranking every match costs as much as the matches (an eighth of a
+		// million tickets hold "écran"): only the most recent candidates
+		// that v may see are ranked, walking the search index by ticket
+		// number (numbers start with the filing day) and stopping there;
+		// the planner reads the full-text index first instead when the
+		// words are rare. The excerpt is built for the page's rows only.
+		cands := db.NewSelect().TableExpr("ticket_search AS s").
+			ColumnExpr(cols+", s.search_tsv").
+			Join("JOIN tickets AS t ON t.number = s.ticket_number").
+			Where("s.search_tsv @@ to_tsquery('guichet_french', ?)", tq.tsquery()).
 			Apply(filters).
-			OrderExpr("score DESC, t.created_at DESC").
+			OrderExpr("s.ticket_number DESC").
+			Limit(max(SearchCandidates, max(s.Offset, 0)+limit+1))
+		ranked := db.NewSelect().TableExpr("(?) AS c", cands).
+			ColumnExpr("c.number, c.academy_code, c.category_path, c.status, c.private, c.created_at").
+			ColumnExpr("ts_rank(c.search_tsv, to_tsquery('guichet_french', ?)) AS score", tq.tsquery()).
+			OrderExpr("score DESC, c.created_at DESC, c.number DESC").
 			Limit(limit + 1).Offset(max(s.Offset, 0))
-		err = db.NewSelect().TableExpr("(?) AS h", inner).
+		err = db.NewSelect().TableExpr("(?) AS h", ranked).
+			Join("JOIN ticket_search AS s ON s.ticket_number = h.number").
 			ColumnExpr("h.number, h.academy_code, h.category_path, h.status, h.private, h.created_at").
-			ColumnExpr("ts_headline('guichet_french', replace(h.document, '<', chr(4)), to_tsquery('guichet_french', ?), ?) AS headline", tq.tsquery(), headlineOptions).
-			OrderExpr("h.score DESC, h.created_at DESC").
+			ColumnExpr("ts_headline('guichet_french', replace(s.document, '<', chr(4)), to_tsquery('guichet_french', ?), ?) AS headline", tq.tsquery(), headlineOptions).
+			OrderExpr("h.score DESC, h.created_at DESC, h.number DESC").
 			Scan(ctx, &rows)
 	} else {
 		err = db.NewSelect().TableExpr("ticket_search_fts").

@@ -54,10 +54,18 @@ type QueueTicket struct {
 // queueStatuses are the statuses of tickets support still works on.
 var queueStatuses = []string{StatusNew, StatusInProgress, StatusWaiting, StatusResolved}
 
+// queueOrderExpr puts new tickets first in the support queue. It is
+// written once for the query and for tickets_queue_order_idx (migratePerf):
+// the databases use the index only for the very same expression.
+const queueOrderExpr = "CASE WHEN status = '" + StatusNew + "' THEN 0 ELSE 1 END"
+
 // SupportQueue returns an académie's open tickets matching f, new tickets
 // first (by priority, then oldest first), then the other open tickets (by
 // priority, then oldest first), with the number of tickets matching f
-// across all pages.
+// across all pages. That number is exact up to CountCap (or up to the end
+// of the page asked, Offset+Limit, when further); past it, counting stops
+// and the number returned is that bound plus one: read a total above
+// max(CountCap, Offset+Limit) as "more than total-1" (QueueTotalCapped).
 func (db *DB) SupportQueue(ctx context.Context, f QueueFilter) ([]QueueTicket, int, error) {
 	if f.Academy == "" {
 		return nil, 0, fmt.Errorf("store: support queue: no académie")
@@ -100,10 +108,18 @@ func (db *DB) SupportQueue(ctx context.Context, f QueueFilter) ([]QueueTicket, i
 	if f.TechnicianID != 0 {
 		q = q.Where("technician_id = ?", f.TechnicianID)
 	}
-	q = q.OrderExpr("CASE WHEN status = ? THEN 0 ELSE 1 END", StatusNew).
+	total, capped, err := db.cappedCount(ctx, q.Clone(), countBound(f.Offset+f.Limit))
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: support queue of %s: count: %w", f.Academy, err)
+	}
+	if capped {
+		total++
+	}
+	// The order is tickets_queue_order_idx's: the first page is read in
+	// index order instead of sorting every open ticket of the académie.
+	err = q.OrderExpr(queueOrderExpr).
 		Order("priority", "created_at", "number").
-		Limit(f.Limit).Offset(f.Offset)
-	total, err := q.ScanAndCount(ctx)
+		Limit(f.Limit).Offset(f.Offset).Scan(ctx)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: support queue of %s: %w", f.Academy, err)
 	}
@@ -112,6 +128,16 @@ func (db *DB) SupportQueue(ctx context.Context, f QueueFilter) ([]QueueTicket, i
 		return nil, 0, fmt.Errorf("store: support queue of %s: %w", f.Academy, err)
 	}
 	return out, total, nil
+}
+
+// QueueTotalCapped reports whether a total returned by SupportQueue (or
+// MyTickets) for a page starting at offset and holding limit tickets is a
+// lower bound: the queue holds more than total-1 tickets, not counted.
+func QueueTotalCapped(total, offset, limit int) bool {
+	if limit <= 0 {
+		limit = DefaultQueueLimit
+	}
+	return total > countBound(max(offset, 0)+min(limit, MaxQueueLimit))
 }
 
 // MyTickets returns the open tickets of an académie assigned to a person

@@ -89,12 +89,43 @@ type TicketRow struct {
 	LastEventAt   time.Time `bun:"-"`
 }
 
+// CountCap is how many tickets a list counts at most before it stops
+// and says "more than CountCap" (TicketList.TotalCapped): counting every
+// open ticket of a large académie would cost more than the page itself.
+// Lists paged beyond CountCap count up to the end of the page asked.
+const CountCap = 1000
+
+// countBound is the count a list stops at for a page ending at end (an
+// offset plus a page size).
+func countBound(end int) int { return max(CountCap, end) }
+
+// cappedCount counts the rows of q up to bound+1 (a LIMIT subquery, so
+// the database stops reading there), and reports whether there are more
+// than bound.
+func (db *DB) cappedCount(ctx context.Context, q *bun.SelectQuery, bound int) (n int, capped bool, err error) {
+	q = q.ExcludeColumn("*").ColumnExpr("1").Limit(bound + 1)
+	err = db.NewSelect().ColumnExpr("COUNT(*)").TableExpr("(?) AS c", q).Scan(ctx, &n)
+	if err != nil {
+		return 0, false, err
+	}
+	if n > bound {
+		return bound, true, nil
+	}
+	return n, false, nil
+}
+
 // TicketList is one page of a ticket list.
 type TicketList struct {
 	Rows []TicketRow
-	// Total counts the tickets of the whole list (every page).
+	// Total counts the tickets of the whole list (every page), exactly up
+	// to CountCap (or to the end of the page asked, when further); when
+	// TotalCapped, there are more than Total.
 	Total int
-	// Pages is the number of pages (at least 1).
+	// TotalCapped reports that the count stopped at Total: the list holds
+	// more tickets than that (show "plus de …").
+	TotalCapped bool
+	// Pages is the number of pages (at least 1); when TotalCapped, it
+	// counts one page past Total, so that the next page stays reachable.
 	Pages int
 	// Options are the normalized options used (Page clamped).
 	Options ListOptions
@@ -103,7 +134,7 @@ type TicketList struct {
 // RequesterTickets lists the tickets v filed or that were filed for v (Suivi des
 // incidents).
 func (db *DB) RequesterTickets(ctx context.Context, v Viewer, o ListOptions) (*TicketList, error) {
-	l, err := db.listTickets(ctx, v, o, func(q *bun.SelectQuery) *bun.SelectQuery {
+	l, err := db.listTickets(ctx, &v, o, func(q *bun.SelectQuery) *bun.SelectQuery {
 		return q.Apply(partyOf(v))
 	})
 	if err != nil {
@@ -116,7 +147,7 @@ func (db *DB) RequesterTickets(ctx context.Context, v Viewer, o ListOptions) (*T
 // académie (Incidents de mon entité): colleagues see what is already
 // reported. A viewer without an entity gets an empty list.
 func (db *DB) EntityTickets(ctx context.Context, v Viewer, o ListOptions) (*TicketList, error) {
-	l, err := db.listTickets(ctx, v, o, func(q *bun.SelectQuery) *bun.SelectQuery {
+	l, err := db.listTickets(ctx, &v, o, func(q *bun.SelectQuery) *bun.SelectQuery {
 		if v.Entity == "" {
 			return q.Where("1 = 0")
 		}
@@ -135,7 +166,7 @@ func (db *DB) EntityTickets(ctx context.Context, v Viewer, o ListOptions) (*Tick
 // filter of o is ignored.
 func (db *DB) AwaitingValidation(ctx context.Context, v Viewer, o ListOptions) (*TicketList, error) {
 	o.Filter = FilterOpen
-	l, err := db.listTickets(ctx, v, o, func(q *bun.SelectQuery) *bun.SelectQuery {
+	l, err := db.listTickets(ctx, &v, o, func(q *bun.SelectQuery) *bun.SelectQuery {
 		return q.Apply(partyOf(v)).Where("ticket.status = ?", StatusResolved)
 	})
 	if err != nil {
@@ -159,13 +190,17 @@ func ticketOpenStatuses() []string {
 	return []string{StatusNew, StatusInProgress, StatusWaiting, StatusResolved}
 }
 
-// listTickets runs a list: the scope (which tickets), the visibility rule,
-// the filter, then one page in the asked order, with each row's last public
+// listTickets runs a list: the scope (which tickets), the visibility rule
+// of v (unless everything the scope keeps is visible to v: pass nil), the
+// filter, then one page in the asked order, with each row's last public
 // event.
-func (db *DB) listTickets(ctx context.Context, v Viewer, o ListOptions, scope func(*bun.SelectQuery) *bun.SelectQuery) (*TicketList, error) {
+func (db *DB) listTickets(ctx context.Context, v *Viewer, o ListOptions, scope func(*bun.SelectQuery) *bun.SelectQuery) (*TicketList, error) {
 	o = o.Normalized()
 	base := func() *bun.SelectQuery {
-		q := db.NewSelect().Model((*Ticket)(nil)).Apply(scope).Apply(VisibleTickets(v))
+		q := db.NewSelect().Model((*Ticket)(nil)).Apply(scope)
+		if v != nil {
+			q = q.Apply(VisibleTickets(*v))
+		}
 		switch o.Filter {
 		case FilterOpen:
 			q = q.Where("ticket.status IN (?)", bun.In(ticketOpenStatuses()))
@@ -174,11 +209,14 @@ func (db *DB) listTickets(ctx context.Context, v Viewer, o ListOptions, scope fu
 		}
 		return q
 	}
-	total, err := base().Count(ctx)
+	total, capped, err := db.cappedCount(ctx, base(), countBound(o.Page*o.PageSize))
 	if err != nil {
 		return nil, fmt.Errorf("count: %w", err)
 	}
-	l := &TicketList{Total: total, Pages: max(1, (total+o.PageSize-1)/o.PageSize)}
+	l := &TicketList{Total: total, TotalCapped: capped, Pages: max(1, (total+o.PageSize-1)/o.PageSize)}
+	if capped {
+		l.Pages++
+	}
 	o.Page = min(o.Page, l.Pages)
 	l.Options = o
 	if total == 0 {

@@ -175,6 +175,7 @@ func newCatalog() *catalog {
 		messagesKB(),
 		messagesAPI(),
 		messagesPolish(),
+		messagesPerf(),
 		messagesSpool(),
 	} {
 		maps.Copy(c.msgs, m)

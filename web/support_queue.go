@@ -60,6 +60,9 @@ type supportQueueView struct {
 	AcademyCode string
 	Rows        []supportRow
 	Total       int
+	// TotalCapped: the queue holds more than Total tickets (counting
+	// stopped, see store.QueueTotalCapped).
+	TotalCapped bool
 	Filter      supportFilter
 	Groups      []supportChoice
 	Cats        []supportChoice
@@ -171,6 +174,9 @@ func (s *Server) supportQueueView(c *fiber.Ctx, mine bool) (*supportQueueView, e
 	}
 	now := time.Now()
 	v.Total = total
+	if store.QueueTotalCapped(total, (v.Filter.Page-1)*queuePageSize, queuePageSize) {
+		v.Total, v.TotalCapped = total-1, true
+	}
 	for _, t := range tickets {
 		v.Rows = append(v.Rows, s.supportRow(lang, t, now))
 	}
