@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"time"
 
 	"guichet/store"
@@ -73,10 +74,13 @@ func seedTickets(ctx context.Context, db *store.DB, academy string, requester in
 					Body: "Pouvez-vous préciser " + seedPlace[rng.IntN(len(seedPlace))] + " ?", CreatedAt: created.Add(time.Hour)})
 			}
 		}
-		if _, err := db.NewInsert().Model(&ts).Exec(ctx); err != nil {
+		// Every column named: otherwise bun, on SQLite, leaves out of the
+		// whole batch each defaulted column that is zero in the first row
+		// (one public first ticket would make the batch public).
+		if _, err := db.NewInsert().Model(&ts).Column(columnsOf(db, (*store.Ticket)(nil))...).Exec(ctx); err != nil {
 			return fmt.Errorf("seed: tickets: %w", err)
 		}
-		if _, err := db.NewInsert().Model(&evs).Exec(ctx); err != nil {
+		if _, err := db.NewInsert().Model(&evs).ExcludeColumn("id").Exec(ctx); err != nil {
 			return fmt.Errorf("seed: events: %w", err)
 		}
 		if (done+size)%50000 == 0 {
@@ -167,4 +171,14 @@ func seedArticles(ctx context.Context, db *store.DB, academy string, author int6
 		}
 	}
 	return nil
+}
+
+// columnsOf lists the columns of a model's table.
+func columnsOf(db *store.DB, model any) []string {
+	t := db.Table(reflect.TypeOf(model).Elem())
+	cols := make([]string, 0, len(t.Fields))
+	for _, f := range t.Fields {
+		cols = append(cols, f.Name)
+	}
+	return cols
 }

@@ -76,3 +76,37 @@ func TestSeededArticlesSpreadOverThreeAcadémiesAndAreFoundBySearch(t *testing.T
 		})
 	})
 }
+
+func TestSeededTicketsKeepTheirOwnPrivacyAndSolution(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		for _, code := range []string{"creteil", "rouen", "versailles"} {
+			if err := db.UpsertAcademy(ctx, &store.Academy{Code: code, Name: "Académie " + code}); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.CreateCategory(ctx, &store.Category{AcademyCode: code, Name: "Matériel"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const n = 300
+		if err := seedTickets(ctx, db, "creteil", 1, n, t.Logf); err != nil {
+			t.Fatal(err)
+		}
+		private, err := db.NewSelect().Model((*store.Ticket)(nil)).Where("private").Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		solved, err := db.NewSelect().Model((*store.Ticket)(nil)).Where("solution <> ''").Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// About one in ten is private and about three in five solved:
+		// whatever the first row of a batch holds.
+		if private == 0 || private > n/4 {
+			t.Errorf("%d private tickets out of %d", private, n)
+		}
+		if solved == 0 || solved == n {
+			t.Errorf("%d solved tickets out of %d", solved, n)
+		}
+	})
+}
