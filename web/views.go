@@ -21,18 +21,22 @@ type views struct {
 	byLang map[string]map[string]*template.Template // lang → page → template
 }
 
-// parseViews parses templates/layout.html of fsys with each other
-// template of templates/ (one page each), for every language. Any parse
-// error fails start-up.
+// parseViews parses templates/layout.html of fsys, with the shared blocks
+// of templates/shared/*.html, into each other template of templates/ (one
+// page each), for every language. Any parse error fails start-up.
 func (s *Server) parseViews(fsys fs.FS) (*views, error) {
 	entries, err := fs.ReadDir(fsys, "templates")
 	if err != nil {
 		return nil, fmt.Errorf("web: read templates: %w", err)
 	}
+	partials, err := fs.Glob(fsys, "templates/shared/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: list shared templates: %w", err)
+	}
 	v := &views{byLang: map[string]map[string]*template.Template{}}
 	for _, lang := range []string{LangFR, LangEN} {
 		base, err := template.New("layout.html").Funcs(s.templateFuncs(lang)).
-			ParseFS(fsys, "templates/layout.html")
+			ParseFS(fsys, append([]string{"templates/layout.html"}, partials...)...)
 		if err != nil {
 			return nil, fmt.Errorf("web: parse layout: %w", err)
 		}
