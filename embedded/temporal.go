@@ -1,5 +1,6 @@
-// Package embedded runs the in-process development stack of `guichet dev`: a real Temporal
-// server persisted in a SQLite file, and the Temporal Web UI beside it.
+// Package embedded runs a real Temporal server in-process, and the Temporal Web UI beside
+// it: persisted in a SQLite file for `guichet dev`, or in PostgreSQL for `guichet temporal`
+// and the benchmarks' production shape.
 package embedded
 
 import (
@@ -60,8 +61,12 @@ const (
 
 // TemporalOptions configures the embedded server.
 type TemporalOptions struct {
-	// DataDir holds the SQLite file DataDir/temporal.db; it is created if missing.
+	// DataDir holds the SQLite file DataDir/temporal.db; it is created if missing. Unused
+	// when Postgres is set.
 	DataDir string
+	// Postgres, when set, persists the server in two PostgreSQL databases instead of SQLite;
+	// they are created and their schemas set up or upgraded at start-up.
+	Postgres *PostgresOptions
 	// HostPort is the frontend gRPC address, default 127.0.0.1:7233. Port 0 picks a free port.
 	HostPort string
 	// UIAddr is the Web UI address (config default 127.0.0.1:8233, see DefaultUIAddr); empty
@@ -95,8 +100,9 @@ type Temporal struct {
 
 // StartTemporal starts the server (and the Web UI) and returns once the frontend answers, the
 // namespace exists with the wanted retention and search attributes, and the UI answers HTTP.
-// The first start creates the SQLite schema; later starts reuse it, so workflows and timers
-// survive a restart. A taken address is reported as an *AddrInUseError. ctx bounds start-up
+// The first start creates the SQLite schema (or the PostgreSQL databases and schemas); later
+// starts reuse it, upgrading a PostgreSQL schema made by an older server, so workflows and
+// timers survive a restart. A taken address is reported as an *AddrInUseError. ctx bounds start-up
 // only (which gives up after readyTimeout anyway); the server runs until Stop.
 //
 // The internal ports are picked free, released, then bound by the server: on
@@ -149,15 +155,26 @@ func startTemporalOnce(ctx context.Context, opts TemporalOptions) (*Temporal, er
 		return nil, err
 	}
 
-	sqlConf, err := prepareDatabase(opts, logger)
-	if err != nil {
-		return nil, err
-	}
-
-	conf := serverConfig(frontend, httpAPI, internal, sqlConf)
 	logLevel := new(slog.LevelVar)
 	logLevel.Set(slog.LevelWarn)
 	srvLogger := newServerLogger(logger, logLevel)
+
+	var stores persistenceStores
+	if opts.Postgres != nil {
+		pc, err := preparePostgres(opts, srvLogger, logger)
+		if err != nil {
+			return nil, err
+		}
+		stores = persistenceStores{main: pc.main, visibility: pc.visibility, shards: postgresHistoryShards}
+	} else {
+		sqlConf, err := prepareDatabase(opts, logger)
+		if err != nil {
+			return nil, err
+		}
+		stores = persistenceStores{main: sqlConf, visibility: sqlConf, shards: 1}
+	}
+
+	conf := serverConfig(frontend, httpAPI, internal, stores)
 	authorizer, err := authorization.GetAuthorizerFromConfig(&conf.Global.Authorization)
 	if err != nil {
 		return nil, fmt.Errorf("embedded: temporal authorizer: %w", err)
@@ -303,15 +320,34 @@ func removeDatabase(file string) {
 	}
 }
 
-func serverConfig(frontend, httpAPI endpoint, internal []int, sqlConf *config.SQL) *config.Config {
-	const store = "sqlite-default"
+// persistenceStores are the SQL stores of the server: one SQLite file serves both, PostgreSQL
+// has a database each.
+type persistenceStores struct {
+	main, visibility *config.SQL
+	// shards is the history shard count, fixed when the database is created.
+	shards int32
+}
+
+func serverConfig(frontend, httpAPI endpoint, internal []int, stores persistenceStores) *config.Config {
 	var conf config.Config
 	conf.Global.Membership.MaxJoinDuration = 30 * time.Second
 	conf.Global.Membership.BroadcastAddress = "127.0.0.1"
-	conf.Persistence.DefaultStore = store
-	conf.Persistence.VisibilityStore = store
-	conf.Persistence.NumHistoryShards = 1
-	conf.Persistence.DataStores = map[string]config.DataStore{store: {SQL: sqlConf}}
+	conf.Persistence.NumHistoryShards = stores.shards
+	if stores.visibility == stores.main {
+		// One SQLite file, one store: the names persisted by earlier starts.
+		const store = "sqlite-default"
+		conf.Persistence.DefaultStore = store
+		conf.Persistence.VisibilityStore = store
+		conf.Persistence.DataStores = map[string]config.DataStore{store: {SQL: stores.main}}
+	} else {
+		const mainStore, visibilityStore = "postgres-default", "postgres-visibility"
+		conf.Persistence.DefaultStore = mainStore
+		conf.Persistence.VisibilityStore = visibilityStore
+		conf.Persistence.DataStores = map[string]config.DataStore{
+			mainStore:       {SQL: stores.main},
+			visibilityStore: {SQL: stores.visibility},
+		}
+	}
 	conf.ClusterMetadata = &cluster.Config{
 		EnableGlobalNamespace:    false,
 		FailoverVersionIncrement: 10,
