@@ -44,7 +44,9 @@ func TaskQueue(cfg config.Config) string {
 
 // Register registers the ticket workflow (under workflows.WorkflowName) and
 // the activities (each method under its own name, the workflows.Activity…
-// constants) on r.
+// constants) on r. The ticket workflow runs its activities as local
+// activities, by these names: the SDK finds them in this same registry, so
+// they must be registered on every worker that runs the workflow.
 func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.TicketWorkflow, workflow.RegisterOptions{Name: workflows.WorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.WebhookDeliveryWorkflow, workflow.RegisterOptions{Name: workflows.WebhookWorkflowName})

@@ -5,7 +5,9 @@ import "time"
 // Activity names. The activities helper implements each as a method of
 // activities.Activities with exactly this name; the worker registers the
 // struct, so the method name is the registered name. The workflow calls them
-// by name and never imports activities/.
+// by name and never imports activities/; since versionLocalActivities it
+// runs them as local activities (same names, same registry), so each must
+// stay short, idempotent and safe to run again after a worker crash.
 const (
 	// ActivityProject writes a state change: the ticket row (ProjectInput.Ticket)
 	// and its timeline events, in one transaction, idempotently.

@@ -380,6 +380,34 @@ func searchUpdates(s TicketState) []temporal.SearchAttributeUpdate {
 	}
 }
 
+// changedSearchUpdates returns the search attribute values of next that
+// differ from prev.
+func changedSearchUpdates(prev, next TicketState) []temporal.SearchAttributeUpdate {
+	var out []temporal.SearchAttributeUpdate
+	if prev.Academy != next.Academy {
+		out = append(out, SearchAcademy.ValueSet(next.Academy))
+	}
+	if prev.Status != next.Status {
+		out = append(out, SearchStatus.ValueSet(next.Status))
+	}
+	if prev.Urgency != next.Urgency {
+		out = append(out, SearchUrgency.ValueSet(int64(next.Urgency)))
+	}
+	if prev.Priority != next.Priority {
+		out = append(out, SearchPriority.ValueSet(int64(next.Priority)))
+	}
+	if prev.GroupID != next.GroupID {
+		out = append(out, idKeyword(SearchGroup, next.GroupID))
+	}
+	if prev.TechnicianID != next.TechnicianID {
+		out = append(out, idKeyword(SearchTechnician, next.TechnicianID))
+	}
+	if prev.Late != next.Late {
+		out = append(out, SearchLate.ValueSet(next.Late))
+	}
+	return out
+}
+
 func idKeyword(key temporal.SearchAttributeKeyKeyword, id int64) temporal.SearchAttributeUpdate {
 	if id == 0 {
 		return key.ValueUnset()

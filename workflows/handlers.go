@@ -619,7 +619,7 @@ func (t *ticket) markDuplicate(ctx workflow.Context, in MarkDuplicateInput) (Upd
 	defer unlock()
 	of := strings.ToUpper(strings.TrimSpace(in.Of))
 	var other LookupTicketResult
-	if err := workflow.ExecuteActivity(withActivity(ctx, forever), ActivityLookupTicket,
+	if err := t.execute(ctx, forever, ActivityLookupTicket,
 		LookupTicketInput{Number: of}).Get(ctx, &other); err != nil {
 		return UpdateResult{}, fmt.Errorf("workflows: look up %s: %w", of, err)
 	}

@@ -62,11 +62,20 @@ type fakeActivities struct {
 	routes     int
 	lookups    map[string]LookupTicketResult
 	technician int64
+	// failProjects is how many Project calls still fail (a database
+	// outage); projectCalls counts every call.
+	failProjects int
+	projectCalls int
 }
 
 func (f *fakeActivities) Project(_ context.Context, in ProjectInput) (ProjectResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.projectCalls++
+	if f.failProjects > 0 {
+		f.failProjects--
+		return ProjectResult{}, errors.New("database is locked")
+	}
 	f.projects = append(f.projects, in)
 	return ProjectResult{}, nil
 }

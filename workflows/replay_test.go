@@ -13,17 +13,25 @@ import (
 // TestRecordedHistoriesReplayOnTheCurrentCode replays every history kept in
 // testdata/ (recorded from real runs by the end-to-end test in intake/) so that a change of
 // workflow logic that would break an open ticket fails here, before deploy.
+// testdata/*.json are the histories of the first release (regular
+// activities); testdata/<set>/*.json those of each later workflow version
+// (see recordSet in intake/e2e_test.go).
 func TestRecordedHistoriesReplayOnTheCurrentCode(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
-	if err != nil {
-		t.Fatalf("list histories: %v", err)
+	var files []string
+	for _, pattern := range []string{"*.json", filepath.Join("*", "*.json")} {
+		found, err := filepath.Glob(filepath.Join("testdata", pattern))
+		if err != nil {
+			t.Fatalf("list histories: %v", err)
+		}
+		files = append(files, found...)
 	}
 	if len(files) == 0 {
 		t.Fatal("no history in workflows/testdata: record them with GUICHET_RECORD_HISTORIES=1 go test ./intake/ -run TestTicketLifecycleEndToEnd")
 	}
 	logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for _, file := range files {
-		t.Run(filepath.Base(file)+" replays", func(t *testing.T) {
+		name, _ := filepath.Rel("testdata", file)
+		t.Run(name+" replays", func(t *testing.T) {
 			replayer := worker.NewWorkflowReplayer()
 			replayer.RegisterWorkflow(TicketWorkflow)
 			if err := replayer.ReplayWorkflowHistoryFromJSONFile(logger, file); err != nil {

@@ -135,7 +135,7 @@ func (t *ticket) late(ctx workflow.Context) error {
 	if workflow.GetVersion(ctx, versionLateOffer, workflow.DefaultVersion, 1) >= 1 &&
 		next.TechnicianID == 0 && next.GroupID != 0 {
 		var pick PickTechnicianResult
-		err := workflow.ExecuteActivity(withActivity(ctx, bounded), ActivityPickTechnician,
+		err := t.execute(ctx, bounded, ActivityPickTechnician,
 			PickTechnicianInput{Academy: next.Academy, GroupID: next.GroupID}).Get(ctx, &pick)
 		if err != nil {
 			workflow.GetLogger(ctx).Error("no technician picked", "error", err)
