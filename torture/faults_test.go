@@ -4,14 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"guichet/store"
-	"guichet/workflows"
 )
 
 // driven is one ticket whose number a client received, and the state it
@@ -118,119 +113,7 @@ func TestFaultsLoseNothing(t *testing.T) {
 		t.Error(err)
 	}
 
-	// Recovery: wait for every ticket to reach its state, and the outbox
-	// to drain.
-	report := struct{ driven, lost, wrongState, dupEvents, mails, dupMails, missingMails int }{}
-	report.driven = len(tickets)
-	for _, d := range tickets {
-		deadline := time.Now().Add(wait)
-		for {
-			tk, err := s.db.GetTicket(ctx, d.number)
-			ok := err == nil && tk.Status == d.want && (d.want != workflows.StatusNew || tk.Late)
-			if ok || time.Now().After(deadline) {
-				if err != nil {
-					report.lost++
-					t.Errorf("ticket %s: %v", d.number, err)
-				} else if !ok {
-					report.wrongState++
-					t.Errorf("ticket %s: status %s late %v, want %s (late for new)", d.number, tk.Status, tk.Late, d.want)
-				}
-				break
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
-	for _, d := range tickets {
-		id := workflows.TicketWorkflowID(d.number)
-		if _, err := s.c.DescribeWorkflowExecution(ctx, id, ""); err != nil {
-			report.lost++
-			t.Errorf("workflow of %s: %v", d.number, err)
-			continue
-		}
-		v, err := s.c.QueryWorkflow(ctx, id, "", workflows.QueryState)
-		var st workflows.TicketState
-		if err == nil {
-			err = v.Get(&st)
-		}
-		if err != nil {
-			t.Errorf("state of %s: %v", d.number, err)
-		} else if st.Status != d.want {
-			report.wrongState++
-			t.Errorf("workflow %s: status %s, want %s", d.number, st.Status, d.want)
-		}
-		ev, err := s.db.Timeline(ctx, d.number, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		seqs := map[int64]bool{}
-		kinds := map[string]int{}
-		for _, e := range ev {
-			if seqs[e.Seq] {
-				report.dupEvents++
-				t.Errorf("ticket %s: event seq %d twice", d.number, e.Seq)
-			}
-			seqs[e.Seq] = true
-			kinds[e.Kind]++
-		}
-		for _, k := range []string{workflows.EventCreated, workflows.EventPickedUp, workflows.EventReply,
-			workflows.EventResolved, workflows.EventAccepted, workflows.EventLate} {
-			if kinds[k] > 1 {
-				report.dupEvents++
-				t.Errorf("ticket %s: %d %q events", d.number, kinds[k], k)
-			}
-		}
-	}
-
-	// Every mail of the outbox about these tickets went out exactly once.
-	deadline := time.Now().Add(wait)
-	var expected []store.Mail
-	for {
-		expected = expected[:0]
-		unsent := 0
-		for _, d := range tickets {
-			ms, err := s.db.ListMailsForTicket(ctx, d.number)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, m := range ms {
-				expected = append(expected, m)
-				if m.SentAt == nil {
-					unsent++
-				}
-			}
-		}
-		if unsent == 0 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	counts := r.counts()
-	for _, m := range expected {
-		report.mails++
-		switch n := counts[strings.Trim(m.MessageID, "<>")]; {
-		case n == 0:
-			report.missingMails++
-			t.Errorf("mail %s (%s to %s) never reached the relay (sent_at %v, last error %q)", m.MessageID, m.DedupeKey, m.ToAddr, m.SentAt, m.LastError)
-		case n > 1:
-			report.dupMails++
-			t.Errorf("mail %s (%s) reached the relay %d times", m.MessageID, m.DedupeKey, n)
-		}
-	}
-	if report.mails < len(tickets) {
-		t.Errorf("only %d mails for %d tickets: notifications missing", report.mails, len(tickets))
-	}
-	var ids []string
-	for id, n := range counts {
-		if n > 1 {
-			ids = append(ids, id)
-		}
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		t.Errorf("relay got Message-ID %s %d times", id, counts[id])
-	}
-	t.Logf("torture report: tickets driven %d; faults injected %d (%v); relay refusals %d; "+
-		"tickets lost %d; in a wrong state %d; duplicate events %d; mails %d, duplicated %d, missing %d",
-		report.driven, len(s.faults), s.faults, r.refusd.Load(), report.lost, report.wrongState, report.dupEvents,
-		report.mails, report.dupMails, report.missingMails)
+	rep := verify(ctx, t, s, r, tickets)
+	rep.faults = s.faults
+	record(t, rep)
 }

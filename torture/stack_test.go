@@ -42,12 +42,13 @@ type relay struct {
 	refuse atomic.Bool
 	mu     sync.Mutex
 	byID   map[string]int
+	at     map[string][]time.Time // when each Message-ID was accepted
 	refusd atomic.Int64
 }
 
 func startRelay(t *testing.T) *relay {
 	t.Helper()
-	r := &relay{byID: map[string]int{}}
+	r := &relay{byID: map[string]int{}, at: map[string][]time.Time{}}
 	s := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &relaySession{r: r}, nil }))
 	s.Domain = "relay.test"
 	s.AllowInsecureAuth = true
@@ -60,6 +61,13 @@ func startRelay(t *testing.T) *relay {
 	go func() { _ = s.Serve(l) }()
 	t.Cleanup(func() { _ = s.Close() })
 	return r
+}
+
+// acceptedAt returns when the relay accepted Message-ID id, in order.
+func (r *relay) acceptedAt(id string) []time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]time.Time(nil), r.at[id]...)
 }
 
 // counts returns a copy of the Message-ID counts.
@@ -90,7 +98,9 @@ func (s *relaySession) Data(r io.Reader) error {
 	}
 	_, _ = io.Copy(io.Discard, m.Body)
 	s.r.mu.Lock()
-	s.r.byID[strings.Trim(strings.TrimSpace(m.Header.Get("Message-Id")), "<>")]++
+	id := strings.Trim(strings.TrimSpace(m.Header.Get("Message-Id")), "<>")
+	s.r.byID[id]++
+	s.r.at[id] = append(s.r.at[id], time.Now())
 	s.r.mu.Unlock()
 	return nil
 }
@@ -115,7 +125,13 @@ type stack struct {
 	people   map[string]*store.Person
 	leaf     store.Category
 	faults   []string
+	// outages are the times the mail sender was cut without warning (its
+	// worker process killed, the database stopped): see report.resent.
+	outages []outage
 }
+
+// outage is a time a process or the database was down.
+type outage struct{ from, to time.Time }
 
 // freePort returns a loopback address free now, kept across Temporal
 // restarts so clients reconnect to the same place.
@@ -147,6 +163,7 @@ func stackConfig(dir string, relayPort int) config.Config {
 	cfg.Mail = config.Mail{From: "Guichet <guichet@ac-creteil.fr>", SMTPHost: "127.0.0.1", SMTPPort: relayPort,
 		SMTPTLS: "none", ReplyDomain: "guichet.test"}
 	cfg.Web.BaseURL = "https://guichet.test"
+	cfg.API.RateLimit = 0 // the load polls with one token per person, faster than api.rate_limit allows
 	return cfg
 }
 
@@ -154,6 +171,17 @@ func stackConfig(dir string, relayPort int) config.Config {
 // hostPort with dir as its data directory, the worker and the background
 // loops. seed fills an empty database.
 func newStack(t *testing.T, dir, hostPort string, relayPort int, seed bool, adjust ...func(*config.Config)) *stack {
+	t.Helper()
+	s := openStack(t, dir, hostPort, relayPort, seed, adjust...)
+	s.startWorker()
+	s.startBackground()
+	return s
+}
+
+// openStack is newStack without the worker and the background loops: the
+// database (SQLite in dir, or the one adjust configures), Temporal and a
+// client, for a test running the worker in a separate process.
+func openStack(t *testing.T, dir, hostPort string, relayPort int, seed bool, adjust ...func(*config.Config)) *stack {
 	t.Helper()
 	s := &stack{t: t, dir: dir, hostPort: hostPort, cfg: stackConfig(dir, relayPort), people: map[string]*store.Person{}}
 	for _, fn := range adjust {
@@ -165,7 +193,7 @@ func newStack(t *testing.T, dir, hostPort string, relayPort int, seed bool, adju
 		level = slog.LevelInfo
 	}
 	s.log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	db, err := store.Open(store.DriverSQLite, s.cfg.DatabaseDSN())
+	db, err := store.Open(s.cfg.Database.Driver, s.cfg.DatabaseDSN())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,8 +216,6 @@ func newStack(t *testing.T, dir, hostPort string, relayPort int, seed bool, adju
 	} else {
 		s.load()
 	}
-	s.startWorker()
-	s.startBackground()
 	return s
 }
 
