@@ -355,9 +355,24 @@ type ticketSearchRow struct {
 // reindexBatch is how many tickets reindexAllTickets rebuilds per query.
 const reindexBatch = 500
 
+// ReindexTicketsFrom rebuilds the search entry of every ticket numbered
+// from on (in number order) and returns how many there are: the tickets a
+// bulk loader just appended, when their numbers sort after the others.
+func (db *DB) ReindexTicketsFrom(ctx context.Context, from string) (int, error) {
+	n, err := reindexTicketsFrom(ctx, db.DB, from)
+	if err != nil {
+		return n, fmt.Errorf("store: %w", err)
+	}
+	return n, nil
+}
+
 func reindexAllTickets(ctx context.Context, db bun.IDB) (int, error) {
+	return reindexTicketsFrom(ctx, db, "")
+}
+
+func reindexTicketsFrom(ctx context.Context, db bun.IDB, from string) (int, error) {
 	pg := db.Dialect().Name() == dialect.PG
-	total, after := 0, ""
+	total, after, op := 0, from, ">="
 	for {
 		var ts []struct {
 			Number       string `bun:"number"`
@@ -366,7 +381,7 @@ func reindexAllTickets(ctx context.Context, db bun.IDB) (int, error) {
 			Solution     string `bun:"solution"`
 		}
 		if err := db.NewSelect().Table("tickets").Column("number", "category_path", "description", "solution").
-			Where("number > ?", after).Order("number").Limit(reindexBatch).Scan(ctx, &ts); err != nil {
+			Where("number "+op+" ?", after).Order("number").Limit(reindexBatch).Scan(ctx, &ts); err != nil {
 			return total, fmt.Errorf("read tickets to reindex: %w", err)
 		}
 		if len(ts) == 0 {
@@ -404,7 +419,7 @@ func reindexAllTickets(ctx context.Context, db bun.IDB) (int, error) {
 			return total, fmt.Errorf("write search entries: %w", err)
 		}
 		total += len(ts)
-		after = ts[len(ts)-1].Number
+		after, op = ts[len(ts)-1].Number, ">"
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -114,6 +115,24 @@ func (db *DB) cappedCount(ctx context.Context, q *bun.SelectQuery, bound int) (n
 	return n, false, nil
 }
 
+// cappedCountUnion is cappedCount for a list made of disjoint queries:
+// each is counted up to bound+1, in one statement.
+func (db *DB) cappedCountUnion(ctx context.Context, qs []*bun.SelectQuery, bound int) (n int, capped bool, err error) {
+	parts := make([]string, len(qs))
+	args := make([]any, len(qs))
+	for i, q := range qs {
+		parts[i] = fmt.Sprintf("(SELECT COUNT(*) FROM (?) AS c%d)", i)
+		args[i] = q.ExcludeColumn("*").ColumnExpr("1").Limit(bound + 1)
+	}
+	if err := db.NewSelect().ColumnExpr(strings.Join(parts, " + "), args...).Scan(ctx, &n); err != nil {
+		return 0, false, err
+	}
+	if n > bound {
+		return bound, true, nil
+	}
+	return n, false, nil
+}
+
 // TicketList is one page of a ticket list.
 type TicketList struct {
 	Rows []TicketRow
@@ -134,9 +153,8 @@ type TicketList struct {
 // RequesterTickets lists the tickets v filed or that were filed for v (Suivi des
 // incidents).
 func (db *DB) RequesterTickets(ctx context.Context, v Viewer, o ListOptions) (*TicketList, error) {
-	l, err := db.listTickets(ctx, &v, o, func(q *bun.SelectQuery) *bun.SelectQuery {
-		return q.Apply(partyOf(v))
-	})
+	// Every ticket of v's own is visible to v: no visibility rule to add.
+	l, err := db.listTickets(ctx, nil, o, partyScopes(v, nil)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: tickets of person %d: %w", v.PersonID, err)
 	}
@@ -166,9 +184,9 @@ func (db *DB) EntityTickets(ctx context.Context, v Viewer, o ListOptions) (*Tick
 // filter of o is ignored.
 func (db *DB) AwaitingValidation(ctx context.Context, v Viewer, o ListOptions) (*TicketList, error) {
 	o.Filter = FilterOpen
-	l, err := db.listTickets(ctx, &v, o, func(q *bun.SelectQuery) *bun.SelectQuery {
-		return q.Apply(partyOf(v)).Where("ticket.status = ?", StatusResolved)
-	})
+	l, err := db.listTickets(ctx, nil, o, partyScopes(v, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Where("ticket.status = ?", StatusResolved)
+	})...)
 	if err != nil {
 		return nil, fmt.Errorf("store: tickets awaiting validation by person %d: %w", v.PersonID, err)
 	}
@@ -185,6 +203,35 @@ func partyOf(v Viewer) func(*bun.SelectQuery) *bun.SelectQuery {
 	}
 }
 
+// partyScopes returns the scopes of a list of the tickets where v is
+// requester or beneficiary (as partyOf), each narrowed by extra when set,
+// as two disjoint halves for listTickets: the tickets v filed, and those
+// filed for v by someone else. Each half walks its own index in the list's
+// order (tickets_requester_idx or tickets_requester_academy_idx, and the
+// partial tickets_beneficiary_other_idx or tickets_beneficiary_idx) and
+// stops after a page, where an OR of the two columns could use no ordered
+// index and made the database fetch and sort every ticket of v first
+// (docs/BENCHMARKS.md, "Reads at 1,000,000 tickets"). The term
+// beneficiary_id <> requester_id is written as the partial index's
+// predicate so that both databases match it. Every ticket of v's own is
+// visible to v: lists built on these scopes need no visibility rule.
+func partyScopes(v Viewer, extra func(*bun.SelectQuery) *bun.SelectQuery) []func(*bun.SelectQuery) *bun.SelectQuery {
+	narrow := func(q *bun.SelectQuery) *bun.SelectQuery {
+		if extra != nil {
+			q = q.Apply(extra)
+		}
+		return q
+	}
+	return []func(*bun.SelectQuery) *bun.SelectQuery{
+		func(q *bun.SelectQuery) *bun.SelectQuery {
+			return narrow(q.Where("ticket.requester_id = ?", v.PersonID))
+		},
+		func(q *bun.SelectQuery) *bun.SelectQuery {
+			return narrow(q.Where("ticket.beneficiary_id = ?", v.PersonID).Where("ticket.beneficiary_id <> ticket.requester_id"))
+		},
+	}
+}
+
 // ticketOpenStatuses are the statuses of tickets that accept actions.
 func ticketOpenStatuses() []string {
 	return []string{StatusNew, StatusInProgress, StatusWaiting, StatusResolved}
@@ -193,10 +240,12 @@ func ticketOpenStatuses() []string {
 // listTickets runs a list: the scope (which tickets), the visibility rule
 // of v (unless everything the scope keeps is visible to v: pass nil), the
 // filter, then one page in the asked order, with each row's last public
-// event.
-func (db *DB) listTickets(ctx context.Context, v *Viewer, o ListOptions, scope func(*bun.SelectQuery) *bun.SelectQuery) (*TicketList, error) {
+// event. Several scopes make one list of disjoint halves (partyScopes):
+// each half is counted and read up to the page's end on its own, in the
+// list's order, and the page is taken from their union.
+func (db *DB) listTickets(ctx context.Context, v *Viewer, o ListOptions, scopes ...func(*bun.SelectQuery) *bun.SelectQuery) (*TicketList, error) {
 	o = o.Normalized()
-	base := func() *bun.SelectQuery {
+	base := func(scope func(*bun.SelectQuery) *bun.SelectQuery) *bun.SelectQuery {
 		q := db.NewSelect().Model((*Ticket)(nil)).Apply(scope)
 		if v != nil {
 			q = q.Apply(VisibleTickets(*v))
@@ -209,7 +258,19 @@ func (db *DB) listTickets(ctx context.Context, v *Viewer, o ListOptions, scope f
 		}
 		return q
 	}
-	total, capped, err := db.cappedCount(ctx, base(), countBound(o.Page*o.PageSize))
+	bound := countBound(o.Page * o.PageSize)
+	var total int
+	var capped bool
+	var err error
+	if len(scopes) == 1 {
+		total, capped, err = db.cappedCount(ctx, base(scopes[0]), bound)
+	} else {
+		qs := make([]*bun.SelectQuery, len(scopes))
+		for i, s := range scopes {
+			qs[i] = base(s)
+		}
+		total, capped, err = db.cappedCountUnion(ctx, qs, bound)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("count: %w", err)
 	}
@@ -226,26 +287,47 @@ func (db *DB) listTickets(ctx context.Context, v *Viewer, o ListOptions, scope f
 	if o.Desc {
 		dir = "DESC"
 	}
-	q := base().
-		Column("number", "created_at", "category_path", "urgency", "status", "private",
-			"requester_id", "beneficiary_id", "validation_due_at").
-		ColumnExpr("SUBSTR(ticket.description, 1, ?) AS description", descriptionExcerpt)
-	switch o.Sort {
-	case SortNumber:
-		q = q.OrderExpr("ticket.number " + dir)
-	case SortUrgency:
-		q = q.OrderExpr("ticket.urgency " + dir).OrderExpr("ticket.created_at DESC")
-	case SortStatus:
-		// Lifecycle order, not alphabetical: new, in progress, waiting,
-		// resolved, closed, cancelled.
-		q = q.OrderExpr("CASE ticket.status WHEN ? THEN 1 WHEN ? THEN 2 WHEN ? THEN 3 WHEN ? THEN 4 WHEN ? THEN 5 ELSE 6 END "+dir,
-			StatusNew, StatusInProgress, StatusWaiting, StatusResolved, StatusClosed).
-			OrderExpr("ticket.created_at DESC")
-	default:
-		q = q.OrderExpr("ticket.created_at " + dir)
+	order := func(q *bun.SelectQuery) *bun.SelectQuery {
+		switch o.Sort {
+		case SortNumber:
+			q = q.OrderExpr("ticket.number " + dir)
+		case SortUrgency:
+			q = q.OrderExpr("ticket.urgency " + dir).OrderExpr("ticket.created_at DESC")
+		case SortStatus:
+			// Lifecycle order, not alphabetical: new, in progress, waiting,
+			// resolved, closed, cancelled.
+			q = q.OrderExpr("CASE ticket.status WHEN ? THEN 1 WHEN ? THEN 2 WHEN ? THEN 3 WHEN ? THEN 4 WHEN ? THEN 5 ELSE 6 END "+dir,
+				StatusNew, StatusInProgress, StatusWaiting, StatusResolved, StatusClosed).
+				OrderExpr("ticket.created_at DESC")
+		default:
+			q = q.OrderExpr("ticket.created_at " + dir)
+		}
+		// The number breaks ties, so pages never overlap nor skip a row.
+		return q.OrderExpr("ticket.number " + dir)
 	}
-	// The number breaks ties, so pages never overlap nor skip a row.
-	q = q.OrderExpr("ticket.number " + dir).Limit(o.PageSize).Offset((o.Page - 1) * o.PageSize)
+	page := func(scope func(*bun.SelectQuery) *bun.SelectQuery) *bun.SelectQuery {
+		return order(base(scope).
+			Column("number", "created_at", "category_path", "urgency", "status", "private",
+				"requester_id", "beneficiary_id", "validation_due_at").
+			ColumnExpr("SUBSTR(ticket.description, 1, ?) AS description", descriptionExcerpt))
+	}
+	var q *bun.SelectQuery
+	if len(scopes) == 1 {
+		q = page(scopes[0])
+	} else {
+		// Each half's rows up to the end of the page, in order (a subquery
+		// keeps its ORDER BY and LIMIT on SQLite too), then the page of
+		// their union.
+		parts := make([]string, len(scopes))
+		args := make([]any, len(scopes))
+		for i, s := range scopes {
+			parts[i] = fmt.Sprintf("SELECT * FROM (?) AS half%d", i)
+			args[i] = page(s).Limit(o.Page * o.PageSize)
+		}
+		q = order(db.NewSelect().ColumnExpr("ticket.*").
+			TableExpr("("+strings.Join(parts, " UNION ALL ")+") AS ticket", args...))
+	}
+	q = q.Limit(o.PageSize).Offset((o.Page - 1) * o.PageSize)
 	if err := q.Scan(ctx, &l.Rows); err != nil {
 		return nil, fmt.Errorf("page: %w", err)
 	}
