@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -35,10 +37,34 @@ import (
 const benchUsage = `usage: guichet bench [flags]
 
 Starts, in this process and on loopback only, the whole stack on a scratch
-data directory (embedded Temporal on SQLite, application database, worker,
-web app), then measures ticket creation against a bare Temporal start and a
+data directory (embedded Temporal on SQLite, or with --shape production on
+PostgreSQL in two scratch databases of the --postgres server; application
+database, worker, web app), then measures ticket creation against a bare Temporal start and a
 bare insert, whole lifecycles through the REST API, open tickets at rest and
-reads at volume, and writes docs/BENCHMARKS.md and docs/benchmarks.json.
+reads at volume, and writes docs/BENCHMARKS.md and docs/benchmarks.json
+(this run's report; the hand-written end of an existing BENCHMARKS.md, after
+its marker line, is kept).
+
+       guichet bench report --from A/benchmarks.json,B/benchmarks.json [--out docs]
+
+Puts several runs together (see "guichet bench report -h").
+`
+
+// benchReportUsage is the help of `guichet bench report`.
+const benchReportUsage = `usage: guichet bench report --from FILE[,FILE…] [--out DIR]
+
+Writes DIR/BENCHMARKS.md and DIR/benchmarks.json from the benchmarks.json of
+several runs (each "guichet bench --out DIR" writes one; an assembled
+docs/benchmarks.json can be given too, and a run's file from any version of
+this command). The document shows the embedded default, then the production
+shape; each section comes from one run and says which (date, machine,
+versions, load average, stack, bounds). When several runs hold the same
+section of the same shape, the later run wins: the one started last, and
+among runs started at the same time the one given last. The issue's targets
+are checked on the production shape's figures, and on the embedded default's
+for information. The hand-written end of an existing DIR/BENCHMARKS.md (after
+the line ` + bench.HandWrittenMarker + `) is kept.
+Nothing is written when a file is missing or unreadable (exit status 2).
 `
 
 // benchFlags are the options of `guichet bench`.
@@ -51,6 +77,9 @@ type benchFlags struct {
 
 // runBench runs `guichet bench`.
 func runBench(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "report" {
+		return runBenchReport(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("guichet bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, benchUsage+"\nFlags:\n"); fs.PrintDefaults() }
@@ -62,7 +91,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.profile, "profile", "", "directory receiving pprof CPU and allocation profiles of the creation load")
 	fs.StringVar(&f.shape, "shape", "embedded", "embedded (SQLite everywhere) or production (--postgres required)")
 	fs.StringVar(&f.postgres, "postgres", "", "PostgreSQL DSN of the application database (production shape); use an empty database")
-	fs.StringVar(&f.temporal, "temporal", "", "host:port of an external Temporal server (e.g. persisted in PostgreSQL) instead of the embedded one")
+	fs.StringVar(&f.temporal, "temporal", "", "host:port of an external Temporal server instead of the embedded one")
 	fs.StringVar(&f.academy, "academy", "creteil", "académie of the demo people who file and handle tickets")
 	fs.StringVar(&f.concurrency, "concurrency", "1,8,32", "concurrency levels, comma-separated")
 	fs.StringVar(&f.sections, "sections", strings.Join(bench.Sections(), ","), "sections to run, comma-separated")
@@ -169,11 +198,22 @@ func benchRun(ctx context.Context, f benchFlags, o bench.Options, stdout, stderr
 		overrides["database.driver"], overrides["database.dsn"] = store.DriverPostgres, f.postgres
 		shape.AppDB = store.DriverPostgres
 	}
-	if f.temporal != "" {
+	// The production shape's Temporal persists in two scratch databases of
+	// the application's PostgreSQL server, dropped at the end.
+	var temporalPG *embedded.PostgresOptions
+	switch {
+	case f.temporal != "":
 		overrides["temporal.host_port"] = f.temporal
 		shape.Temporal = "external server at " + f.temporal
-	} else if f.shape == "production" {
-		shape.Temporal += " — the embedded server has no PostgreSQL persistence; pass --temporal for a server persisted in PostgreSQL"
+	case f.shape == "production":
+		var b [4]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return err
+		}
+		prefix := "guichet_bench_" + hex.EncodeToString(b[:])
+		temporalPG = &embedded.PostgresOptions{DSN: f.postgres, Database: prefix + "_temporal", VisibilityDatabase: prefix + "_visibility"}
+		shape.Temporal = fmt.Sprintf("embedded in-process server persisted in PostgreSQL (plugin postgres12, databases %s and %s on the application's PostgreSQL server, SQL visibility)",
+			temporalPG.Database, temporalPG.VisibilityDatabase)
 	}
 	cfg, err := config.Load(f.config, overrides)
 	if err != nil {
@@ -192,8 +232,17 @@ func benchRun(ctx context.Context, f benchFlags, o bench.Options, stdout, stderr
 	var tsrv *embedded.Temporal
 	if f.temporal == "" {
 		logf("starting the embedded Temporal server in %s", dataDir)
+		if temporalPG != nil {
+			logf("Temporal persisted in PostgreSQL databases %s and %s", temporalPG.Database, temporalPG.VisibilityDatabase)
+			// Registered first, so it runs after the server stops.
+			defer func() {
+				if err := embedded.DropPostgresDatabases(*temporalPG); err != nil {
+					logf("%v", err)
+				}
+			}()
+		}
 		tsrv, err = embedded.StartTemporal(ctx, embedded.TemporalOptions{
-			DataDir: cfg.DataDir, HostPort: "127.0.0.1:0", Namespace: cfg.Temporal.Namespace,
+			DataDir: cfg.DataDir, Postgres: temporalPG, HostPort: "127.0.0.1:0", Namespace: cfg.Temporal.Namespace,
 			Retention: cfg.Temporal.Retention, Logger: logger.With("component", "temporal-server"),
 		})
 		if err != nil {
@@ -218,6 +267,7 @@ func benchRun(ctx context.Context, f benchFlags, o bench.Options, stdout, stderr
 	if err := worker.EnsureSearchAttributes(ctx, c, cfg.Temporal.Namespace); err != nil {
 		return err
 	}
+	cfg.API.RateLimit = 0 // the bench's clients share a token per role: measure Guichet, not api.rate_limit
 	srv, err := web.New(web.Deps{Config: cfg, DB: db, Temporal: c, Logger: logger, Registry: reg,
 		Intake: intake.New(db, c, cfg, logger.With("component", "intake"))})
 	if err != nil {
@@ -255,7 +305,14 @@ func benchRun(ctx context.Context, f benchFlags, o bench.Options, stdout, stderr
 	}
 	env := bench.Env{BaseURL: cfg.Web.BaseURL, Temporal: c, DB: db, Academy: f.academy,
 		RestartWorker: restart, Logf: logf}
-	if tsrv != nil {
+	switch {
+	case temporalPG != nil:
+		env.TemporalDBSize = func(ctx context.Context) (int64, error) {
+			var n int64
+			err := db.NewRaw("SELECT pg_database_size(?) + pg_database_size(?)", temporalPG.Database, temporalPG.VisibilityDatabase).Scan(ctx, &n)
+			return n, err
+		}
+	case tsrv != nil:
 		env.TemporalDBFile = filepath.Join(cfg.DataDir, embedded.DatabaseFile)
 	}
 	var profiles []bench.ProfileTop
@@ -272,29 +329,125 @@ func benchRun(ctx context.Context, f benchFlags, o bench.Options, stdout, stderr
 	if runErr != nil {
 		r.Notes = append(r.Notes, "The run stopped early: "+runErr.Error())
 	}
-	var md bytes.Buffer
-	if err := bench.WriteDocument(&md, r); err != nil {
+	// A run's benchmarks.json is the run itself (bench.Report), as it has
+	// always been; `guichet bench report` reads it.
+	var js bytes.Buffer
+	if err := r.WriteJSON(&js); err != nil {
+		return err
+	}
+	if err := writeBenchReport(f.out, bench.Assemble([]*bench.Report{r}), js.Bytes(), stdout); err != nil {
 		return err
 	}
 	if f.out != "" {
-		var js bytes.Buffer
-		if err := r.WriteJSON(&js); err != nil {
-			return err
-		}
-		if err := os.MkdirAll(f.out, 0o750); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(f.out, "BENCHMARKS.md"), md.Bytes(), 0o644); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(f.out, "benchmarks.json"), js.Bytes(), 0o644); err != nil {
-			return err
-		}
 		logf("wrote %s and %s", filepath.Join(f.out, "BENCHMARKS.md"), filepath.Join(f.out, "benchmarks.json"))
-	} else {
-		_, _ = stdout.Write(md.Bytes())
 	}
 	return runErr
+}
+
+// runBenchReport runs `guichet bench report`: it reads every file before
+// writing anything, so that bad input leaves the output directory as it
+// was.
+func runBenchReport(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("guichet bench report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, benchReportUsage+"\nFlags:\n"); fs.PrintDefaults() }
+	var from, out string
+	fs.StringVar(&from, "from", "", "benchmarks.json files of the runs, comma-separated")
+	fs.StringVar(&out, "out", "docs", "directory receiving BENCHMARKS.md and benchmarks.json (empty: the document on stdout)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return exitConfig
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "guichet bench report: unexpected argument %q (give the files with --from A,B)\n", fs.Arg(0))
+		return exitConfig
+	}
+	var paths []string
+	for _, p := range strings.Split(from, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			paths = append(paths, p)
+		}
+	}
+	if len(paths) == 0 {
+		fmt.Fprintln(stderr, "guichet bench report: --from FILE[,FILE…] is required (the benchmarks.json of each run)")
+		return exitConfig
+	}
+	runs, err := bench.ReadRuns(paths)
+	if err != nil {
+		fmt.Fprintf(stderr, "guichet bench report: %v\n", err)
+		return exitConfig
+	}
+	a := bench.Assemble(runs)
+	var js bytes.Buffer
+	if err := a.WriteJSON(&js); err != nil {
+		fmt.Fprintf(stderr, "guichet bench report: %v\n", err)
+		return exitFailure
+	}
+	if err := writeBenchReport(out, a, js.Bytes(), stdout); err != nil {
+		fmt.Fprintf(stderr, "guichet bench report: %v\n", err)
+		return exitFailure
+	}
+	if out != "" {
+		fmt.Fprintf(stderr, "guichet bench report: %d runs read, %d shown; wrote %s and %s\n", len(runs), len(a.Runs),
+			filepath.Join(out, "BENCHMARKS.md"), filepath.Join(out, "benchmarks.json"))
+	}
+	return 0
+}
+
+// writeBenchReport writes out/BENCHMARKS.md (keeping the hand-written end
+// of the one there) and out/benchmarks.json, each replaced whole; with no
+// out, the document goes to stdout.
+func writeBenchReport(out string, a *bench.Assembly, js []byte, stdout io.Writer) error {
+	var md bytes.Buffer
+	if out == "" {
+		if err := a.WriteDocument(&md, ""); err != nil {
+			return err
+		}
+		_, err := stdout.Write(md.Bytes())
+		return err
+	}
+	mdPath := filepath.Join(out, "BENCHMARKS.md")
+	tail := ""
+	switch existing, err := os.ReadFile(mdPath); { // #nosec G304 -- the operator's --out directory
+	case err == nil:
+		tail = bench.HandWritten(existing)
+	case !errors.Is(err, os.ErrNotExist):
+		return err
+	}
+	if err := a.WriteDocument(&md, tail); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(out, 0o750); err != nil {
+		return err
+	}
+	if err := replaceFile(mdPath, md.Bytes()); err != nil {
+		return err
+	}
+	return replaceFile(filepath.Join(out, "benchmarks.json"), js)
+}
+
+// replaceFile writes data to a temporary file next to path, then renames
+// it over path, so that a failed write leaves the old file whole.
+func replaceFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // #nosec G104 -- gone after the rename; only a failed write leaves it
+	if _, err := tmp.Write(data); err != nil {
+		_ = tmp.Close() // the write error is the one to report
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil { // #nosec G302 -- a public report committed under docs/
+		_ = tmp.Close() // the chmod error is the one to report
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // waitHealthy waits until url answers 200.
@@ -304,7 +457,7 @@ func waitHealthy(ctx context.Context, url string) error {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		resp, err := http.DefaultClient.Do(req)
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close() // a health probe: only the status matters
 			if resp.StatusCode == http.StatusOK {
 				return nil
 			}
@@ -334,12 +487,12 @@ func profiler(dir string, tops *[]bench.ProfileTop) func(string) (func() error, 
 		if err := writeProfile("allocs", allocBase); err != nil {
 			return nil, err
 		}
-		cf, err := os.Create(cpuFile)
+		cf, err := os.Create(cpuFile) // #nosec G304 -- under the operator's --profile directory, named after a scenario
 		if err != nil {
 			return nil, err
 		}
 		if err := pprof.StartCPUProfile(cf); err != nil {
-			cf.Close()
+			_ = cf.Close() // the profiler error is the one to report
 			return nil, fmt.Errorf("cpu profile: %w", err)
 		}
 		return func() error {
@@ -361,12 +514,12 @@ func profiler(dir string, tops *[]bench.ProfileTop) func(string) (func() error, 
 }
 
 func writeProfile(name, path string) error {
-	f, err := os.Create(path)
+	f, err := os.Create(path) // #nosec G304 -- under the operator's --profile directory, named after a scenario
 	if err != nil {
 		return err
 	}
 	if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
-		f.Close()
+		_ = f.Close() // the profile error is the one to report
 		return fmt.Errorf("%s profile: %w", name, err)
 	}
 	return f.Close()
@@ -376,7 +529,7 @@ func writeProfile(name, path string) error {
 // under `go run`) and keeps its table's head.
 func pprofTop(args ...string) []string {
 	cmdArgs := append([]string{"tool", "pprof", "-top", "-nodecount=30"}, args...)
-	out, err := exec.Command("go", cmdArgs...).CombinedOutput()
+	out, err := exec.Command("go", cmdArgs...).CombinedOutput() // #nosec G204 -- fixed `go tool pprof` on profile files this command wrote; no shell
 	if err != nil {
 		return []string{fmt.Sprintf("go %s: %v", strings.Join(cmdArgs, " "), err)}
 	}

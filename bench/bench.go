@@ -3,7 +3,8 @@
 // ticket creation and whole lifecycles through the REST API, open tickets
 // at rest, and reads at volume. The `guichet bench` command assembles the
 // stack (embedded Temporal, database, worker, web server) and calls Run;
-// WriteMarkdown and WriteJSON write the report.
+// WriteDocument and WriteJSON write the report; Assemble, ReadRuns and
+// WriteAssembled put several runs into one document.
 package bench
 
 import (
@@ -31,6 +32,9 @@ type Env struct {
 	// TemporalDBFile is the Temporal SQLite file ("" when Temporal persists
 	// elsewhere).
 	TemporalDBFile string
+	// TemporalDBSize, when set, measures the Temporal databases instead of
+	// TemporalDBFile (PostgreSQL: pg_database_size of both).
+	TemporalDBSize func(ctx context.Context) (int64, error)
 	// RestartWorker stops the ticket worker (and its process' background
 	// loops), empties the SDK's workflow cache and starts a fresh worker.
 	RestartWorker func(ctx context.Context) error

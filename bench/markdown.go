@@ -13,11 +13,23 @@ const (
 	targetActionP99MS   = 100
 	targetOpenRSSBytes  = 1 << 30
 	targetOpenTickets   = 100000
+	targetConcurrency   = 32
 )
 
 // Targets checks the issue's targets against the report: one line per
 // target, saying met or missed and by how much.
 func (r *Report) Targets() []string {
+	out := targetLines(viewOf(r), false)
+	if r.Shape.Name != "production" && len(out) > 0 {
+		out = append(out, "The targets are set for the production shape; these figures are the embedded default's.")
+	}
+	return out
+}
+
+// targetLines checks the issue's targets against the sections of one
+// shape. With dated, each line names the run its figures come from, and a
+// target whose section was not run says so.
+func targetLines(v *ShapeView, dated bool) []string {
 	var out []string
 	mark := func(ok bool) string {
 		if ok {
@@ -25,33 +37,75 @@ func (r *Report) Targets() []string {
 		}
 		return "MISSED"
 	}
-	for _, c := range r.Creation {
-		if c.Concurrency == 32 {
-			out = append(out, fmt.Sprintf("Creation at concurrency 32 ≥ 50 %% of the bare Temporal start rate: %s (%.0f %%: %.1f/s against %.1f/s).",
-				mark(c.ThroughputVsTemporal >= targetCreationRatio), c.ThroughputVsTemporal*100, c.Guichet.PerSecond, c.BareStart.PerSecond))
+	from := func(r *Report) string {
+		if !dated {
+			return ""
 		}
+		return " — run of " + runDate(r) + temporalCaveat(r)
 	}
-	for _, l := range r.Lifecycle {
-		if l.Concurrency != 32 {
-			continue
+	if r := v.Sections[SectionCreation]; r != nil {
+		found := false
+		for _, c := range r.Creation {
+			if c.Concurrency == targetConcurrency {
+				found = true
+				out = append(out, fmt.Sprintf("Creation at concurrency 32 ≥ 50 %% of the bare Temporal start rate of the same run: %s (%.0f %%: %.1f/s against %.1f/s%s).",
+					mark(c.ThroughputVsTemporal >= targetCreationRatio), c.ThroughputVsTemporal*100, c.Guichet.PerSecond, c.BareStart.PerSecond, from(r)))
+			}
 		}
-		for _, name := range phaseOrder(l.Phases) {
-			s := l.Phases[name]
-			out = append(out, fmt.Sprintf("Action %s p99 < 100 ms at concurrency 32: %s (p99 %.0f ms).", name, mark(s.P99 < targetActionP99MS), s.P99))
+		if !found && dated {
+			out = append(out, "Creation at concurrency 32 ≥ 50 % of the bare Temporal start rate: not measured (the run of "+runDate(r)+" has no concurrency 32).")
 		}
+	} else if dated {
+		out = append(out, "Creation at concurrency 32 ≥ 50 % of the bare Temporal start rate: not measured (no creation section for this shape).")
 	}
-	if o := r.Open; o != nil {
+	if r := v.Sections[SectionLifecycle]; r != nil {
+		found := false
+		for _, l := range r.Lifecycle {
+			if l.Concurrency != targetConcurrency {
+				continue
+			}
+			found = true
+			for _, name := range phaseOrder(l.Phases) {
+				s := l.Phases[name]
+				out = append(out, fmt.Sprintf("Action %s p99 < 100 ms at concurrency 32: %s (p99 %.0f ms%s).", name, mark(s.P99 < targetActionP99MS), s.P99, from(r)))
+			}
+		}
+		if !found && dated {
+			out = append(out, "Each action's p99 < 100 ms at concurrency 32: not measured (the run of "+runDate(r)+" has no concurrency 32).")
+		}
+	} else if dated {
+		out = append(out, "Each action's p99 < 100 ms at concurrency 32: not measured (no lifecycle section for this shape).")
+	}
+	if r := v.Sections[SectionOpen]; r != nil {
+		o := r.Open
 		scale := ""
 		if o.OpenInDB < targetOpenTickets {
-			scale = fmt.Sprintf(" — measured at %d open tickets, not %d", o.OpenInDB, targetOpenTickets)
+			scale = fmt.Sprintf(" — fewer than the issue's %s", thousands(targetOpenTickets))
 		}
-		out = append(out, fmt.Sprintf("Open tickets under 1 GiB worker RSS: %s (%s, whole process%s).",
-			mark(o.RSSBytes < targetOpenRSSBytes), mib(o.RSSBytes), scale))
-	}
-	if r.Shape.Name != "production" && len(out) > 0 {
-		out = append(out, "The targets are set for the production shape; these figures are the embedded default's.")
+		out = append(out, fmt.Sprintf("Open tickets under 1 GiB RSS: %s (%s at %s open tickets, %s running workflows%s; RSS of the whole process: Temporal server + web + worker%s).",
+			mark(o.RSSBytes < targetOpenRSSBytes), mib(o.RSSBytes), thousands(o.OpenInDB), thousands(int(o.RunningWorkflows)), scale, from(r)))
+	} else if dated {
+		out = append(out, "Open tickets under 1 GiB RSS: not measured (no open-tickets section for this shape).")
 	}
 	return out
+}
+
+// thousands writes n with comma thousands separators (100,000).
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
 
 // phaseOrder lists the phases in lifecycle order, others after.
@@ -101,126 +155,160 @@ func levelRow(w io.Writer, name string, l Level) {
 	row(w, name, l.Concurrency, fmt.Sprintf("%d%s", l.Count, errs), l.PerSecond, l.Latency.P50, l.Latency.P95, l.Latency.P99)
 }
 
-// WriteMarkdown writes the results part of docs/BENCHMARKS.md: machine,
-// shape, tables, targets and profile heads.
-func (r *Report) WriteMarkdown(w io.Writer) error {
+// runDate is how the document names a run: its start, to the minute.
+func runDate(r *Report) string { return r.Started.UTC().Format("2006-01-02 15:04 UTC") }
+
+// temporalCaveat flags a production-shape run whose Temporal server was on
+// SQLite (runs made before the production shape persisted it in
+// PostgreSQL).
+func temporalCaveat(r *Report) string {
+	if r.Shape.Name == "production" && strings.Contains(r.Shape.Temporal, "SQLite") {
+		return ", Temporal on SQLite in that run"
+	}
+	return ""
+}
+
+// writeProvenance writes the line that says where a section's figures come
+// from: the run's dates, machine, versions, load, stack and bounds. When an
+// earlier section of the same shape came from the same run (seen), it
+// refers to it instead of repeating it.
+func writeProvenance(w io.Writer, r *Report, seen map[*Report]string) {
+	if first, ok := seen[r]; ok {
+		fmt.Fprintf(w, "*Run of %s: the same run as %s above (machine, load and stack there).*\n\n", runDate(r), first)
+		return
+	}
 	m := r.Machine
-	fmt.Fprintf(w, "## Results — %s shape, %s\n\n", r.Shape.Name, r.Started.Format("2006-01-02 15:04 MST"))
-	fmt.Fprintf(w, "Machine: %s, %d cores, %s RAM, Linux %s; %s", m.CPU, m.Cores, mib(m.MemoryBytes), m.Kernel, m.Go)
+	fmt.Fprintf(w, "*Run of %s", runDate(r))
+	if !r.Finished.IsZero() {
+		fmt.Fprintf(w, " (finished %s)", r.Finished.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	fmt.Fprintf(w, ". Machine: %s, %d cores, %s RAM, Linux %s; %s", m.CPU, m.Cores, mib(m.MemoryBytes), m.Kernel, m.Go)
 	var mods []string
 	for k, v := range m.Modules {
 		mods = append(mods, k+" "+v)
 	}
 	sort.Strings(mods)
-	fmt.Fprintf(w, "; %s.\n\n", strings.Join(mods, ", "))
-	fmt.Fprintf(w, "Load average (1, 5, 15 min) before the run: %s; after: %s.", m.LoadBefore, m.LoadAfter)
+	if len(mods) > 0 {
+		fmt.Fprintf(w, "; %s", strings.Join(mods, ", "))
+	}
+	fmt.Fprintf(w, ". Load average (1, 5, 15 min) before the run: %s; after: %s.", orUnknown(m.LoadBefore), orUnknown(m.LoadAfter))
 	if m.SharedNotice != "" {
 		fmt.Fprintf(w, " %s", m.SharedNotice)
 	}
-	fmt.Fprintf(w, "\n\nStack: application database %s; Temporal %s. Each operation runs until %d are done or %.0f s have passed.\n\n",
+	fmt.Fprintf(w, " Stack: application database %s; Temporal %s. Each operation runs until %d are done or %.0f s have passed.*\n\n",
 		r.Shape.AppDB, r.Shape.Temporal, r.Limits.N, r.Limits.MaxSeconds)
-
-	if len(r.Creation) > 0 {
-		fmt.Fprint(w, "### 1. Ticket creation against its bare parts\n\n")
-		fmt.Fprint(w, "Latencies in milliseconds. *Guichet* is `POST /api/v1/tickets` (number allocated, submission stored, workflow started) followed by `GET /api/v1/tickets/{number}` until the workflow's first projection (its group) is visible.\n\n")
-		row(w, "Operation", "Concurrency", "Done", "Per second", "p50", "p95", "p99")
-		row(w, "---", "---:", "---:", "---:", "---:", "---:", "---:")
-		for _, c := range r.Creation {
-			levelRow(w, "**Guichet: create until projected**", c.Guichet)
-			if s, ok := c.Guichet.Phases["number"]; ok {
-				row(w, "↳ POST answered with the number", c.Concurrency, s.Count, "", s.P50, s.P95, s.P99)
-			}
-			levelRow(w, "Bare Temporal start (empty workflow)", c.BareStart)
-			levelRow(w, "Bare Temporal start + completion", c.BareStartComplete)
-			levelRow(w, "Bare bun insert of the ticket row", c.BareInsert)
-		}
-		fmt.Fprint(w, "\nRatios Guichet / bare (throughput: higher is better; p50 latency: lower is better):\n\n")
-		row(w, "Concurrency", "Throughput / bare Temporal start", "Throughput / bare insert", "p50 / bare Temporal start", "p50 / bare insert")
-		row(w, "---:", "---:", "---:", "---:", "---:")
-		for _, c := range r.Creation {
-			row(w, c.Concurrency, fmt.Sprintf("%.2f", c.ThroughputVsTemporal), fmt.Sprintf("%.3f", c.ThroughputVsInsert),
-				fmt.Sprintf("%.1f", c.LatencyVsTemporal), fmt.Sprintf("%.0f", c.LatencyVsInsert))
-		}
-		fmt.Fprintln(w)
-		for _, c := range r.Creation {
-			for _, l := range []Level{c.Guichet, c.BareStart, c.BareStartComplete, c.BareInsert} {
-				if l.FirstError != "" {
-					fmt.Fprintf(w, "First error at concurrency %d: `%s`\n\n", c.Concurrency, oneLine(l.FirstError))
-				}
-			}
-		}
+	if temporalCaveat(r) != "" {
+		fmt.Fprint(w, "**In this run the Temporal server was on SQLite: only the application database is the production shape's.**\n\n")
 	}
+}
 
-	if len(r.Lifecycle) > 0 {
-		fmt.Fprint(w, "### 2. Whole lifecycle through the API\n\n")
-		fmt.Fprint(w, "create → pickup (technician's token) → resolve → accept (requester's token). Each action is its `POST /api/v1/tickets/{number}/actions/…` (a Temporal Update round trip, projection included) until the new status is visible. Latencies in milliseconds.\n\n")
-		row(w, "Concurrency", "Lifecycles", "Lifecycles / s", "Step", "p50", "p95", "p99")
-		row(w, "---:", "---:", "---:", "---", "---:", "---:", "---:")
-		for _, l := range r.Lifecycle {
-			row(w, l.Concurrency, errCount(l), l.PerSecond, "whole lifecycle", l.Latency.P50, l.Latency.P95, l.Latency.P99)
-			for _, name := range phaseOrder(l.Phases) {
-				s := l.Phases[name]
-				row(w, "", "", "", name, s.P50, s.P95, s.P99)
-			}
+func orUnknown(s string) string {
+	if s == "" {
+		return "not recorded"
+	}
+	return s
+}
+
+// writeCreation writes section 1 of r, with the profiles of its creation
+// load.
+func writeCreation(w io.Writer, r *Report, seen map[*Report]string) {
+	fmt.Fprint(w, "### 1. Ticket creation against its bare parts\n\n")
+	writeProvenance(w, r, seen)
+	fmt.Fprint(w, "Latencies in milliseconds. *Guichet* is `POST /api/v1/tickets` (number allocated, submission stored, workflow started) followed by `GET /api/v1/tickets/{number}` until the workflow's first projection (its group) is visible.\n\n")
+	row(w, "Operation", "Concurrency", "Done", "Per second", "p50", "p95", "p99")
+	row(w, "---", "---:", "---:", "---:", "---:", "---:", "---:")
+	for _, c := range r.Creation {
+		levelRow(w, "**Guichet: create until projected**", c.Guichet)
+		if s, ok := c.Guichet.Phases["number"]; ok {
+			row(w, "↳ POST answered with the number", c.Concurrency, s.Count, "", s.P50, s.P95, s.P99)
 		}
-		fmt.Fprintln(w)
-		for _, l := range r.Lifecycle {
+		levelRow(w, "Bare Temporal start (empty workflow)", c.BareStart)
+		levelRow(w, "Bare Temporal start + completion", c.BareStartComplete)
+		levelRow(w, "Bare bun insert of the ticket row", c.BareInsert)
+	}
+	fmt.Fprint(w, "\nRatios Guichet / bare (throughput: higher is better; p50 latency: lower is better):\n\n")
+	row(w, "Concurrency", "Throughput / bare Temporal start", "Throughput / bare insert", "p50 / bare Temporal start", "p50 / bare insert")
+	row(w, "---:", "---:", "---:", "---:", "---:")
+	for _, c := range r.Creation {
+		row(w, c.Concurrency, fmt.Sprintf("%.2f", c.ThroughputVsTemporal), fmt.Sprintf("%.3f", c.ThroughputVsInsert),
+			fmt.Sprintf("%.1f", c.LatencyVsTemporal), fmt.Sprintf("%.0f", c.LatencyVsInsert))
+	}
+	fmt.Fprintln(w)
+	for _, c := range r.Creation {
+		for _, l := range []Level{c.Guichet, c.BareStart, c.BareStartComplete, c.BareInsert} {
 			if l.FirstError != "" {
-				fmt.Fprintf(w, "First error at concurrency %d: `%s`\n\n", l.Concurrency, oneLine(l.FirstError))
+				fmt.Fprintf(w, "First error at concurrency %d: `%s`\n\n", c.Concurrency, oneLine(l.FirstError))
 			}
 		}
-	}
-
-	if o := r.Open; o != nil {
-		fmt.Fprint(w, "### 3. Open tickets at rest\n\n")
-		row(w, "Measure", "Value")
-		row(w, "---", "---:")
-		row(w, "Tickets filed for this figure (API, concurrency 32)", fmt.Sprintf("%d of %d in %.0f s (%.1f/s, %d errors)", o.Filed, o.Wanted, o.FileSeconds, o.FilePerSecond, o.FileErrors))
-		row(w, "Open tickets in the application database", o.OpenInDB)
-		row(w, "Running workflows (Temporal visibility)", o.RunningWorkflows)
-		row(w, "Process RSS after GC (Temporal server + web + worker in one process)", mib(o.RSSBytes))
-		row(w, "Go heap in use", mib(o.GoHeapBytes))
-		if o.TemporalDBBytes > 0 {
-			row(w, "Temporal database file (with its WAL)", mib(o.TemporalDBBytes))
-		}
-		row(w, "Worker restart (stop, empty the workflow cache, start)", fmt.Sprintf("%.2f s", o.RestartSeconds))
-		row(w, "First action on the oldest ticket after the restart (pickup, until visible)", fmt.Sprintf("%.0f ms", o.FirstActionMS))
-		row(w, "Next 20 actions on old tickets after the restart, p50 / p99", fmt.Sprintf("%.0f / %.0f ms", o.NextActions.P50, o.NextActions.P99))
-		fmt.Fprintln(w)
-	}
-
-	if rr := r.Reads; rr != nil {
-		fmt.Fprintf(w, "### 4. Reads at volume (%d tickets and %d knowledge-base articles seeded in %.0f s)\n\n", rr.Tickets, rr.Articles, rr.SeedSeconds)
-		row(w, "Read", "Concurrency", "Done", "Per second", "p50", "p95", "p99")
-		row(w, "---", "---:", "---:", "---:", "---:", "---:", "---:")
-		for _, op := range rr.Ops {
-			for _, l := range op.Levels {
-				levelRow(w, op.Name, l)
-			}
-		}
-		fmt.Fprintln(w)
-	}
-
-	if t := r.Targets(); len(t) > 0 {
-		fmt.Fprint(w, "### Targets of the issue\n\n")
-		for _, line := range t {
-			fmt.Fprintf(w, "- %s\n", line)
-		}
-		fmt.Fprintln(w)
 	}
 	if len(r.Profiles) > 0 {
-		fmt.Fprint(w, "### Where the time goes (profiles of the creation load)\n\n")
+		fmt.Fprint(w, "#### Where the time goes (profiles of this creation load)\n\n")
 		for _, p := range r.Profiles {
 			fmt.Fprintf(w, "`%s` (`go tool pprof -top` of %s):\n\n```\n%s\n```\n\n", p.Kind, p.File, strings.Join(p.Top, "\n"))
 		}
 	}
-	for _, n := range r.Notes {
-		fmt.Fprintf(w, "- %s\n", n)
+}
+
+// writeLifecycle writes section 2 of r.
+func writeLifecycle(w io.Writer, r *Report, seen map[*Report]string) {
+	fmt.Fprint(w, "### 2. Whole lifecycle through the API\n\n")
+	writeProvenance(w, r, seen)
+	fmt.Fprint(w, "create → pickup (technician's token) → resolve → accept (requester's token). Each action is its `POST /api/v1/tickets/{number}/actions/…` (a Temporal Update round trip, projection included) until the new status is visible. Latencies in milliseconds.\n\n")
+	row(w, "Concurrency", "Lifecycles", "Lifecycles / s", "Step", "p50", "p95", "p99")
+	row(w, "---:", "---:", "---:", "---", "---:", "---:", "---:")
+	for _, l := range r.Lifecycle {
+		row(w, l.Concurrency, errCount(l), l.PerSecond, "whole lifecycle", l.Latency.P50, l.Latency.P95, l.Latency.P99)
+		for _, name := range phaseOrder(l.Phases) {
+			s := l.Phases[name]
+			row(w, "", "", "", name, s.P50, s.P95, s.P99)
+		}
 	}
-	if len(r.Notes) > 0 {
-		fmt.Fprintln(w)
+	fmt.Fprintln(w)
+	for _, l := range r.Lifecycle {
+		if l.FirstError != "" {
+			fmt.Fprintf(w, "First error at concurrency %d: `%s`\n\n", l.Concurrency, oneLine(l.FirstError))
+		}
 	}
-	return nil
+}
+
+// writeOpen writes section 3 of r.
+func writeOpen(w io.Writer, r *Report, seen map[*Report]string) {
+	o := r.Open
+	fmt.Fprint(w, "### 3. Open tickets at rest\n\n")
+	writeProvenance(w, r, seen)
+	row(w, "Measure", "Value")
+	row(w, "---", "---:")
+	row(w, "Tickets filed for this figure (API, concurrency 32)", fmt.Sprintf("%d of %d in %.0f s (%.1f/s, %d errors)", o.Filed, o.Wanted, o.FileSeconds, o.FilePerSecond, o.FileErrors))
+	row(w, "Open tickets in the application database", o.OpenInDB)
+	row(w, "Running workflows (Temporal visibility)", o.RunningWorkflows)
+	row(w, "Process RSS after GC (Temporal server + web + worker in one process)", mib(o.RSSBytes))
+	row(w, "Go heap in use", mib(o.GoHeapBytes))
+	if o.TemporalDBBytes > 0 {
+		row(w, "Temporal database size (SQLite file with its WAL, or pg_database_size of both PostgreSQL databases)", mib(o.TemporalDBBytes))
+	}
+	row(w, "Worker restart (stop, empty the workflow cache, start)", fmt.Sprintf("%.2f s", o.RestartSeconds))
+	row(w, "First action on the oldest ticket after the restart (pickup, until visible)", fmt.Sprintf("%.0f ms", o.FirstActionMS))
+	row(w, "Next 20 actions on old tickets after the restart, p50 / p99", fmt.Sprintf("%.0f / %.0f ms", o.NextActions.P50, o.NextActions.P99))
+	fmt.Fprintln(w)
+}
+
+// writeReads writes section 4 of r.
+func writeReads(w io.Writer, r *Report, seen map[*Report]string) {
+	rr := r.Reads
+	if rr.SeedSeconds > 0 {
+		fmt.Fprintf(w, "### 4. Reads at volume (%d tickets and %d knowledge-base articles seeded in %.0f s)\n\n", rr.Tickets, rr.Articles, rr.SeedSeconds)
+	} else { // generated beforehand by `guichet generate`
+		fmt.Fprintf(w, "### 4. Reads at volume (%d tickets and %d knowledge-base articles generated beforehand)\n\n", rr.Tickets, rr.Articles)
+	}
+	writeProvenance(w, r, seen)
+	row(w, "Read", "Concurrency", "Done", "Per second", "p50", "p95", "p99")
+	row(w, "---", "---:", "---:", "---:", "---:", "---:", "---:")
+	for _, op := range rr.Ops {
+		for _, l := range op.Levels {
+			levelRow(w, op.Name, l)
+		}
+	}
+	fmt.Fprintln(w)
 }
 
 func errCount(l Level) string {
