@@ -37,6 +37,12 @@ type Activities struct {
 	// Location is the time zone of dates written in mails (default
 	// Europe/Paris).
 	Location *time.Location
+	// WebhookKey derives the webhook signing secrets (config
+	// WebhookSecretKey); the zero key signs only secrets stored in clear.
+	WebhookKey store.WebhookKey
+	// WebhookAllowPrivate lets deliveries connect to loopback and private
+	// addresses (webhooks.allow_private_targets; tests).
+	WebhookAllowPrivate bool
 }
 
 // Error types of the non-retryable application errors the activities return.

@@ -20,6 +20,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"guichet/netguard"
 	"guichet/store"
 	"guichet/workflows"
 )
@@ -136,7 +137,7 @@ func (a *Activities) DeliverWebhook(ctx context.Context, in workflows.WebhookInp
 		return fmt.Errorf("activities: webhook delivery %d: %w", d.ID, err)
 	}
 	attempt := int(activity.GetInfo(ctx).Attempt)
-	status, sendErr := postWebhook(ctx, sub, d)
+	status, sendErr := a.postWebhook(ctx, sub, d)
 	rec := store.WebhookAttempt{Attempt: attempt, HTTPStatus: status, Delivered: sendErr == nil}
 	if sendErr != nil {
 		rec.Error = sendErr.Error()
@@ -151,10 +152,16 @@ func (a *Activities) DeliverWebhook(ctx context.Context, in workflows.WebhookInp
 }
 
 // postWebhook sends one attempt and returns the receiver's HTTP status
-// (0 when none came).
-func postWebhook(ctx context.Context, sub *store.WebhookSubscription, d *store.WebhookDelivery) (int, error) {
+// (0 when none came). The connection is refused, whatever the URL's host
+// resolves to now, to an internal address unless WebhookAllowPrivate
+// (netguard).
+func (a *Activities) postWebhook(ctx context.Context, sub *store.WebhookSubscription, d *store.WebhookDelivery) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, webhookTimeout)
 	defer cancel()
+	secret, err := a.WebhookKey.SigningSecret(sub)
+	if err != nil {
+		return 0, err
+	}
 	body := []byte(d.Payload)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.URL, bytes.NewReader(body))
 	if err != nil {
@@ -164,8 +171,8 @@ func postWebhook(ctx context.Context, sub *store.WebhookSubscription, d *store.W
 	req.Header.Set("User-Agent", "Guichet-Webhooks/1")
 	req.Header.Set(EventHeader, d.Event)
 	req.Header.Set(DeliveryHeader, strconv.FormatInt(d.ID, 10))
-	req.Header.Set(SignatureHeader, Sign(sub.Secret, body))
-	resp, err := (&http.Client{Timeout: webhookTimeout}).Do(req)
+	req.Header.Set(SignatureHeader, Sign(secret, body))
+	resp, err := netguard.Client(webhookTimeout, a.WebhookAllowPrivate).Do(req)
 	if err != nil {
 		return 0, fmt.Errorf("post: %w", err)
 	}

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -19,9 +17,11 @@ const (
 	DeliveryFailed    = "failed"
 )
 
-// WebhookSubscription sends an académie's ticket events to a URL. The
-// secret signs each delivery (HMAC-SHA256); it is kept readable because the
-// signature needs it, and shown to the administrator once.
+// WebhookSubscription sends an académie's ticket events to a URL. Its
+// secret signs each delivery (HMAC-SHA256) and is shown to the
+// administrator once; the Secret column holds only what derives it from
+// the configured key (webhooks_secret.go), or, created without a key, the
+// secret itself.
 type WebhookSubscription struct {
 	bun.BaseModel `bun:"table:webhook_subscriptions"`
 
@@ -77,20 +77,22 @@ type WebhookDelivery struct {
 }
 
 // CreateWebhook subscribes a URL to an académie's ticket events with a new
-// random secret, and sets w.ID, w.Secret and w.CreatedAt.
-func (db *DB) CreateWebhook(ctx context.Context, w *WebhookSubscription) error {
-	var b [24]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return fmt.Errorf("store: create webhook: %w", err)
+// random secret derived with key (stored in clear with the zero key),
+// sets w.ID, w.Secret (the stored form) and w.CreatedAt, and returns the
+// signing secret, to be shown once.
+func (db *DB) CreateWebhook(ctx context.Context, w *WebhookSubscription, key WebhookKey) (string, error) {
+	stored, secret, err := key.newSecret()
+	if err != nil {
+		return "", fmt.Errorf("store: create webhook: %w", err)
 	}
 	w.ID = 0
-	w.Secret = "whsec_" + hex.EncodeToString(b[:])
+	w.Secret = stored
 	w.CreatedAt = time.Now().UTC()
 	w.Active = true
 	if _, err := db.NewInsert().Model(w).Exec(ctx); err != nil {
-		return fmt.Errorf("store: create webhook: %w", err)
+		return "", fmt.Errorf("store: create webhook: %w", err)
 	}
-	return nil
+	return secret, nil
 }
 
 // Webhooks lists the subscriptions of an académie, oldest first.

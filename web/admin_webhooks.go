@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"guichet/netguard"
 	"guichet/store"
 )
 
@@ -71,13 +73,11 @@ func (s *Server) renderWebhooks(c *fiber.Ctx, status int, v *webhooksView) error
 // webhooksCreate answers POST /admin/webhooks: subscribes a URL and shows
 // its signing secret once.
 func (s *Server) webhooksCreate(c *fiber.Ctx) error {
-	lang := s.lang(c)
 	errs := &formErrors{}
 	raw := strings.TrimSpace(c.FormValue("url"))
 	events := cleanLine(c.FormValue("evenements"))
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || tooLong(raw, 2000) {
-		errs.add("url", s.i18n.T(lang, "webhooks.error.url"))
+	if msg := s.webhookURLError(c, raw); msg != "" {
+		errs.add("url", msg)
 	}
 	if errs.Any() {
 		return s.renderWebhooks(c, fiber.StatusUnprocessableEntity, &webhooksView{Errors: errs, URL: raw, Events: events,
@@ -91,11 +91,35 @@ func (s *Server) webhooksCreate(c *fiber.Ctx) error {
 	}
 	w := &store.WebhookSubscription{AcademyCode: s.academyOf(c), URL: raw, Events: strings.Join(kinds, ","),
 		CreatedByID: currentUser(c).ID}
-	if err := s.db.CreateWebhook(c.UserContext(), w); err != nil {
+	secret, err := s.db.CreateWebhook(c.UserContext(), w, store.NewWebhookKey(s.cfg.WebhookSecretKey()))
+	if err != nil {
 		return err
 	}
-	return s.renderWebhooks(c, fiber.StatusCreated, &webhooksView{Errors: &formErrors{}, Created: w.Secret,
+	return s.renderWebhooks(c, fiber.StatusCreated, &webhooksView{Errors: &formErrors{}, Created: secret,
 		CreatedWhat: "secret", Scope: store.ScopeRead, Expiry: 365})
+}
+
+// webhookURLError checks a subscription URL and returns the French (or
+// English) reason it is refused, "" when it is accepted: an http(s) URL
+// whose host does not lead into the internal network (netguard), unless
+// webhooks.allow_private_targets. Deliveries check the address again.
+func (s *Server) webhookURLError(c *fiber.Ctx, raw string) string {
+	lang := s.lang(c)
+	if raw == "" || tooLong(raw, 2000) {
+		return s.i18n.T(lang, "webhooks.error.url")
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), 5*time.Second) // a slow DNS must not hold the page
+	defer cancel()
+	err := netguard.CheckURL(ctx, raw, s.cfg.Webhooks.AllowPrivateTargets, nil)
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, netguard.ErrForbidden):
+		return s.i18n.T(lang, "webhooks.error.url.private")
+	case errors.Is(err, netguard.ErrUnresolved):
+		return s.i18n.T(lang, "webhooks.error.url.unresolved")
+	}
+	return s.i18n.T(lang, "webhooks.error.url")
 }
 
 // webhooksDelete answers POST /admin/webhooks/{id}/supprimer.
