@@ -45,7 +45,11 @@ func (s *Server) apiAuth(write bool) fiber.Handler {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="guichet", error="invalid_token"`)
 			return &Error{Code: EUNAUTHORIZED, Key: "api.error.token.invalid", Err: err}
 		case err != nil:
-			return fmt.Errorf("web: api token: %w", err)
+			// The database is unreachable: nothing was done, the client may
+			// retry shortly (a 500 would read as a fault of the request).
+			c.Set(fiber.HeaderRetryAfter, "5")
+			return &Error{Code: EINTERNAL, Status: fiber.StatusServiceUnavailable, Key: "api.error.busy",
+				Err: fmt.Errorf("web: api token: %w", err)}
 		}
 		if write && !tok.AllowsWrite() {
 			return &Error{Code: EFORBIDDEN, Key: "api.error.token.scope", Err: fmt.Errorf("token %d is read-only", tok.ID)}

@@ -7,17 +7,21 @@ package web
 func (s *Server) routesAPI() {
 	s.get("/api/v1/openapi.json", s.require(PermPublic), s.apiOpenAPI)
 
-	s.get("/api/v1/me", s.apiAuth(false), s.require(PermSignedIn), s.apiMe)
-	s.get("/api/v1/categories", s.apiAuth(false), s.require(PermTicketCreate), s.apiCategories)
-	s.get("/api/v1/directory", s.apiAuth(false), s.require(PermTicketCreate), s.apiDirectory)
-	s.get("/api/v1/search", s.apiAuth(false), s.require(PermSearch), s.apiSearch)
+	// Every authenticated route counts against its token's rate limit
+	// (api.rate_limit, api_ratelimit.go), after authentication.
+	limit := s.apiRateLimiter()
+	s.get("/api/v1/me", s.apiAuth(false), limit, s.require(PermSignedIn), s.apiMe)
+	s.get("/api/v1/categories", s.apiAuth(false), limit, s.require(PermTicketCreate), s.apiCategories)
+	s.get("/api/v1/directory", s.apiAuth(false), limit, s.require(PermTicketCreate), s.apiDirectory)
+	s.get("/api/v1/search", s.apiAuth(false), limit, s.require(PermSearch), s.apiSearch)
 
-	s.post("/api/v1/files", s.apiAuth(true), s.require(PermTicketCreate), s.apiFileUpload)
-	s.get("/api/v1/tickets", s.apiAuth(false), s.require(PermTicketViewOwn), s.apiTicketList)
-	s.post("/api/v1/tickets", s.apiAuth(true), s.require(PermTicketCreate), s.apiTicketCreate)
+	s.post("/api/v1/files", s.apiAuth(true), limit, s.require(PermTicketCreate), s.apiFileUpload)
+	s.get("/api/v1/tickets", s.apiAuth(false), limit, s.require(PermTicketViewOwn), s.apiTicketList)
+	s.post("/api/v1/tickets", s.apiAuth(true), limit, s.require(PermTicketCreate), s.apiTicketCreate)
 	// The ticket's académie is known once it is loaded: the handlers check.
-	s.get("/api/v1/tickets/:number", s.apiAuth(false), s.require(PermSignedIn), s.apiTicketShow)
-	s.post("/api/v1/tickets/:number/actions/:action", s.apiAuth(true), s.require(PermSignedIn), s.apiTicketAction)
+	s.get("/api/v1/tickets/:number", s.apiAuth(false), limit, s.require(PermSignedIn), s.apiTicketShow)
+	s.get("/api/v1/tickets/:number/attachments/:id<int>", s.apiAuth(false), limit, s.require(PermSignedIn), s.apiTicketAttachment)
+	s.post("/api/v1/tickets/:number/actions/:action", s.apiAuth(true), limit, s.require(PermSignedIn), s.apiTicketAction)
 }
 
 // routesIntegration registers the cookie-session pages of the integration

@@ -1,0 +1,41 @@
+package web
+
+import (
+	"errors"
+	"mime"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"guichet/store"
+)
+
+// apiTicketAttachment answers GET /api/v1/tickets/{number}/attachments/{id}:
+// the document's bytes, as the web download sends them (its sniffed type,
+// Content-Disposition attachment with its name, nosniff, no caching), under
+// the same rules: 404 for a ticket the caller may not see (private, other
+// académie, other entity) or a document of another ticket; a document of
+// an internal note only for the académie's support staff, as GET
+// /api/v1/tickets/{number} lists them (viewableAttachment).
+func (s *Server) apiTicketAttachment(c *fiber.Ctx) error {
+	t, v, err := s.visibleTicket(c, c.Params("number"))
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return &Error{Code: ENOTFOUND, Key: "api.error.attachment.notfound", Err: err}
+	}
+	a, err := s.viewableAttachment(c, v, t.Number, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return &Error{Code: ENOTFOUND, Key: "api.error.attachment.notfound", Err: err}
+	}
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, a.ContentType)
+	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": a.Filename}))
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Status(fiber.StatusOK).Send(a.Data)
+}
