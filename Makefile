@@ -3,10 +3,11 @@
 GO            ?= go
 STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 WORKFLOWCHECK := go.temporal.io/sdk/contrib/tools/workflowcheck@v0.6.0
+GOSEC         := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 TEST_TIMEOUT  ?= 25m
 VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: dev test torture lint fmt vet staticcheck workflowcheck bench bench-report build clean-data
+.PHONY: dev test torture upgrade-drill lint fmt vet staticcheck workflowcheck gosec bench bench-report build clean-data
 
 ## dev: run the embedded default stack (web :8080, Temporal :7233, Temporal UI :8233)
 dev:
@@ -17,12 +18,18 @@ test:
 	.ci/with-postgres $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 ## torture: the full reliability suite (hundreds of tickets under worker, Temporal and relay
-## faults, backup and restore); `make test` runs its reduced form
+## faults, SIGKILLed worker and web processes, PostgreSQL stopped 20 s, backup and restore);
+## `make test` runs its reduced form
 torture:
 	GUICHET_TORTURE=1 $(GO) test -count=1 -timeout 30m -v -run . ./torture/
 
-## lint: gofmt, go vet, staticcheck, workflowcheck
-lint: fmt vet staticcheck workflowcheck
+## upgrade-drill: build the previous release (deploy/previous-release) and this tree, open
+## 1,000 tickets spread over every open state on the old build, close them all on the new one
+upgrade-drill:
+	GUICHET_UPGRADE_DRILL=1 GUICHET_UPGRADE_DRILL_REQUIRED=1 $(GO) test -count=1 -timeout 60m -v -run TestUpgradeDrill ./torture/upgrade/
+
+## lint: gofmt, go vet, staticcheck, workflowcheck, gosec
+lint: fmt vet staticcheck workflowcheck gosec
 
 fmt:
 	@out=$$(find . -name '*.go' -not -path './.git/*' -not -path './data/*' -not -path '*/node_modules/*' -exec gofmt -l {} +); \
@@ -37,6 +44,11 @@ staticcheck:
 ## workflowcheck: Temporal's determinism checker on workflow code
 workflowcheck:
 	$(GO) run $(WORKFLOWCHECK) ./workflows/...
+
+## gosec: security checks on all non-test code; a false positive is annotated
+## on its line with `// #nosec Gxxx -- why it is safe`, never excluded globally
+gosec:
+	$(GO) run $(GOSEC) -quiet ./...
 
 ## bench: benchmarks only
 bench:

@@ -24,7 +24,7 @@ const tokenUsage = `usage: guichet token create --user LOGIN [--expires 30d] [--
 Creates an API token acting as LOGIN and prints it once (only its hash is
 kept). --expires takes days (30d), hours (12h) or "never" (default 90d);
 --application makes an application token (LOGIN is then a service account).
-`
+` // #nosec G101 -- help text that mentions tokens, not a credential
 
 // runToken runs `guichet token create …`.
 func runToken(args []string, stdout, stderr io.Writer) int {

@@ -107,13 +107,13 @@ func (d *directory) connect() (*ldap.Conn, error) {
 	conn.SetTimeout(timeout)
 	if strings.HasPrefix(d.cfg.URL, "ldap://") && d.cfg.StartTLS {
 		if err := conn.StartTLS(tc); err != nil {
-			conn.Close()
+			_ = conn.Close() // the StartTLS failure is what the caller needs
 			return nil, d.unavailable("starttls", err)
 		}
 	}
 	if d.cfg.BindDN != "" {
 		if err := conn.Bind(d.cfg.BindDN, d.cfg.BindPassword); err != nil {
-			conn.Close()
+			_ = conn.Close() // the bind failure is what the caller needs
 			return nil, d.unavailable("service bind", err)
 		}
 	}

@@ -126,18 +126,21 @@ func (s *Service) signedInFromDirectory(ctx context.Context, d *directory, e *En
 // directory, so leaving a group revokes its role at the next sign-in or sync.
 // Roles no rule names (granted by supervisors in Guichet) are left alone.
 func (s *Service) grantRoles(ctx context.Context, d *directory, entries []*Entry, people []*store.Person) error {
+	if len(entries) != len(people) {
+		return fmt.Errorf("identity: grant directory roles: %d entries for %d people", len(entries), len(people))
+	}
 	governed := map[string]bool{store.RoleRequester: true}
 	for _, r := range d.cfg.RoleRules {
 		governed[r.Role] = true
 	}
 	var grants []store.RoleGrant
-	for i, e := range entries {
-		if people[i].ID == 0 {
+	for i, p := range people {
+		if p.ID == 0 {
 			continue
 		}
-		roles := d.roles(e)
+		roles := d.roles(entries[i])
 		for _, r := range roles {
-			grants = append(grants, store.RoleGrant{PersonID: people[i].ID, AcademyCode: d.academy, Role: r})
+			grants = append(grants, store.RoleGrant{PersonID: p.ID, AcademyCode: d.academy, Role: r})
 		}
 		var lost []string
 		for r := range governed {
@@ -146,7 +149,7 @@ func (s *Service) grantRoles(ctx context.Context, d *directory, entries []*Entry
 			}
 		}
 		if len(lost) > 0 {
-			if err := s.db.RevokeRoles(ctx, people[i].ID, d.academy, lost); err != nil {
+			if err := s.db.RevokeRoles(ctx, p.ID, d.academy, lost); err != nil {
 				return fmt.Errorf("identity: revoke directory roles: %w", err)
 			}
 		}

@@ -200,7 +200,7 @@ func (sp *Spool) path(id string) string { return filepath.Join(sp.dir, id+spoolE
 
 // syncDir makes a rename or removal in dir durable.
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
+	d, err := os.Open(dir) // #nosec G304 -- the spool directory from configuration, opened only to fsync it
 	if err != nil {
 		return fmt.Errorf("sync %s: %w", dir, err)
 	}

@@ -128,7 +128,10 @@ func (l *Listener) Run(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := l.server.Shutdown(sctx); err != nil {
-		l.server.Close()
+		l.logger.Warn("mail: listener shutdown incomplete, closing sessions", "error", err)
+		if err := l.server.Close(); err != nil {
+			l.logger.Warn("mail: close listener", "error", err)
+		}
 	}
 	<-errc
 	return nil

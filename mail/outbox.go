@@ -328,7 +328,7 @@ func (o *Outbox) compose(m Message, to, replyTo *gomail.Address, id string, refs
 
 func writeAndClose(w io.WriteCloser, body string) error {
 	if _, err := io.WriteString(w, body); err != nil {
-		w.Close()
+		_ = w.Close() // the write error is the one to report
 		return err
 	}
 	return w.Close()

@@ -9,6 +9,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
@@ -118,7 +119,8 @@ func tolerable(err error) bool {
 }
 
 // filename returns the file name of a part, from Content-Disposition or
-// Content-Type, reduced to its base name.
+// Content-Type, reduced to its base name without control characters or
+// quotes; "" when nothing usable is left ("." and ".." included).
 func filename(h message.Header) string {
 	name := ""
 	if _, params, err := h.ContentDisposition(); err == nil {
@@ -130,11 +132,17 @@ func filename(h message.Header) string {
 		}
 	}
 	name = strings.ReplaceAll(name, "\\", "/")
-	name = strings.TrimSpace(path.Base(name))
-	if name == "." || name == "/" {
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '"' {
+			return -1
+		}
+		return r
+	}, validUTF8(path.Base(name)))
+	name = strings.TrimSpace(name)
+	if name == "." || name == ".." || name == "/" {
 		return ""
 	}
-	return validUTF8(name)
+	return name
 }
 
 // replyFile builds an attachment, naming unnamed ones "piece-jointe-N".

@@ -3,8 +3,10 @@ package mail_test
 import (
 	"bytes"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"guichet/mail"
@@ -61,6 +63,26 @@ func TestParseReply(t *testing.T) {
 			t.Errorf("ParseReply = %+v, %v", r, err)
 		}
 	})
+	t.Run("an attachment's name never climbs out nor carries control characters", func(t *testing.T) {
+		for name, want := range map[string]string{
+			"../../etc/passwd":         "passwd",
+			`..\..\boot.ini`:           "boot.ini",
+			"..":                       "piece-jointe-1",
+			"rapport\r\n\"final\".pdf": "rapportfinal.pdf",
+			" \t":                      "piece-jointe-1",
+		} {
+			raw := "From: a@b.fr\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nVoici.\r\n" +
+				"--x\r\nContent-Type: application/x-guichet-test\r\nContent-Disposition: attachment; filename*=utf-8''" +
+				url.PathEscape(name) + "\r\n\r\ndata\r\n--x--\r\n"
+			r, err := mail.ParseReply(strings.NewReader(raw))
+			if err != nil {
+				t.Fatalf("%q: %v", name, err)
+			}
+			if len(r.Files) != 1 || r.Files[0].Filename != want {
+				t.Errorf("attachment named %q kept as %+v, want %q", name, r.Files, want)
+			}
+		}
+	})
 	t.Run("a message without From is malformed", func(t *testing.T) {
 		_, err := mail.ParseReply(strings.NewReader("Subject: x\r\n\r\nbody\r\n"))
 		if !errors.Is(err, mail.ErrMalformed) {
@@ -100,7 +122,8 @@ func FuzzParseReply(f *testing.F) {
 			t.Errorf("body starts with a blank line: %q", r.Body)
 		}
 		for _, file := range r.Files {
-			if strings.ContainsAny(file.Filename, "/\\") || file.Filename == "" {
+			if strings.ContainsAny(file.Filename, "/\\\"") || file.Filename == "" || file.Filename == ".." ||
+				strings.ContainsFunc(file.Filename, unicode.IsControl) {
 				t.Errorf("unsafe file name %q", file.Filename)
 			}
 		}

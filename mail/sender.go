@@ -294,7 +294,7 @@ func (s *Sender) send(ctx context.Context, m *store.Mail) (err error) {
 	if err := conn.SetDeadline(time.Now().Add(s.timeout)); err != nil {
 		return err
 	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() }) // only unblocks I/O: the send itself reports the error
 	defer stop()
 
 	var c *smtp.Client

@@ -175,7 +175,7 @@ func (t *Templates) Render(kind, lang string, d Data) (Rendered, error) {
 		Data
 		Title string
 		Body  htemplate.HTML
-	}{d, subj, htemplate.HTML(strings.TrimSpace(hbody.String()))}); err != nil {
+	}{d, subj, htemplate.HTML(strings.TrimSpace(hbody.String()))}); err != nil { // #nosec G203 -- hbody is html/template output, already escaped
 		return Rendered{}, fmt.Errorf("mail: render %s HTML layout: %w", kind, err)
 	}
 	return Rendered{

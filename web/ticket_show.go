@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"html/template"
 	"net/url"
 	"regexp"
@@ -39,6 +40,9 @@ type eventView struct {
 	Body      template.HTML
 	Internal  bool
 	Documents []documentView
+	// FiledBy, on the created event of a ticket filed through Prise
+	// d'appel, is « Saisi par NOM, Prénom (prise d'appel) ».
+	FiledBy string
 }
 
 // ticketView is the ticket page's view model.
@@ -86,6 +90,9 @@ func (s *Server) ticketShow(c *fiber.Ctx) error {
 	for _, e := range events {
 		if e.ActorID != nil {
 			ids = append(ids, *e.ActorID)
+		}
+		if id := filedBy(e); id != 0 {
+			ids = append(ids, id)
 		}
 	}
 	people, err := s.db.PeopleByIDs(ctx, ids)
@@ -171,7 +178,14 @@ func (s *Server) ticketShow(c *fiber.Ctx) error {
 		return err
 	}
 	bySeq := map[int64][]documentView{}
+	shown := map[int64]bool{} // the events this viewer sees (internal notes for support only)
+	for _, e := range events {
+		shown[e.Seq] = true
+	}
 	for _, d := range docs {
+		if !shown[d.EventSeq] {
+			continue // a document of an internal note stays with support
+		}
 		dv := documentView{ID: d.ID, Filename: d.Filename, Size: formatBytes(d.Size), Type: d.ContentType, At: d.CreatedAt,
 			Href: "/incidents/" + url.PathEscape(t.Number) + "/documents/" + strconv.FormatInt(d.ID, 10)}
 		if previewable(d.ContentType) {
@@ -185,6 +199,9 @@ func (s *Server) ticketShow(c *fiber.Ctx) error {
 			Body: linkify(e.Body), Documents: bySeq[e.Seq]}
 		if e.ActorID != nil {
 			ev.Actor = name(*e.ActorID)
+		}
+		if id := filedBy(e); id != 0 {
+			ev.FiledBy = s.i18n.T(lang, "event.filedby", name(id))
 		}
 		tv.Timeline = append(tv.Timeline, ev)
 	}
@@ -206,6 +223,22 @@ func (s *Server) ticketShow(c *fiber.Ctx) error {
 	s.recordView(c, t.Number) // Mon historique (requester_chrome.go), before the side menu is built
 	tv.Page = s.page(c, s.i18n.T(lang, "ticket.title", t.Number))
 	return s.render(c, fiber.StatusOK, "ticket_show", tv)
+}
+
+// filedBy returns the technician who filed the ticket for its requester
+// (Prise d'appel), from the created event's data; 0 when there is none.
+func filedBy(e store.TicketEvent) int64 {
+	if e.Kind != store.EventCreated {
+		return 0
+	}
+	var data struct {
+		FiledBy string `json:"filed_by"`
+	}
+	if json.Unmarshal([]byte(e.Data), &data) != nil {
+		return 0
+	}
+	id, _ := strconv.ParseInt(data.FiledBy, 10, 64)
+	return max(id, 0)
 }
 
 // statusLabel is the label of a ticket status in lang.
@@ -263,7 +296,7 @@ func linkify(text string) template.HTML {
 		last = end
 	}
 	b.WriteString(escapeLines(text[last:]))
-	return template.HTML(b.String()) //nolint:gosec // built from escaped text only
+	return template.HTML(b.String()) // #nosec G203 -- built only from HTMLEscapeString output and fixed markup
 }
 
 // escapeLines escapes text and turns its line breaks into <br>.

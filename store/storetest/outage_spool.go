@@ -74,7 +74,7 @@ func SQLiteWithOutage(t testing.TB) (*store.DB, *Outage) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { closeOrLog(t, db, "test database") })
 	if err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func SQLiteWithOutage(t testing.TB) (*store.DB, *Outage) {
 				return err
 			}
 			if _, err := c.ExecContext(context.Background(), "BEGIN EXCLUSIVE"); err != nil {
-				c.Close()
+				_ = c.Close() // the BEGIN failure is the one to report
 				return err
 			}
 			conn = c
@@ -98,11 +98,13 @@ func SQLiteWithOutage(t testing.TB) (*store.DB, *Outage) {
 		},
 		up: func() error {
 			_, err := conn.ExecContext(context.Background(), "ROLLBACK")
-			conn.Close()
+			if cerr := conn.Close(); err == nil {
+				err = cerr
+			}
 			return err
 		},
 	}
-	t.Cleanup(func() { o.Up(t); locker.Close() })
+	t.Cleanup(func() { o.Up(t); closeOrLog(t, locker, "outage locker") })
 	return db, o
 }
 
@@ -135,6 +137,6 @@ func PostgresWithOutage(t testing.TB) (*store.DB, *Outage) {
 		},
 	}
 	// Registered after Postgres' own clean-up, hence run before it.
-	t.Cleanup(func() { o.Up(t); admin.Close() })
+	t.Cleanup(func() { o.Up(t); closeOrLog(t, admin, "outage admin connection") })
 	return db, o
 }
