@@ -31,12 +31,19 @@ Commands:
   web             run a web process (production)
   worker          run a Temporal worker process (production)
   temporal-setup  register Guichet's search attributes on a Temporal cluster
+  temporal        run a Temporal server persisted in PostgreSQL (production;
+                  settings temporal.server.*)
   directory import FILE
                   import people into the directory from a CSV file
   token create --user LOGIN [--expires 30d] [--scope read|write]
                   create an API token (printed once)
   bench           measure Guichet against bare Temporal and bare inserts and
                   write docs/BENCHMARKS.md (see docs/BENCHMARKS.md)
+  bench report --from A,B [--out docs]
+                  put several runs' benchmarks.json into docs/BENCHMARKS.md
+  generate [--tickets 1000000] [--articles 5000] [--academies a,b,c] [--seed N]
+                  write generated people, tickets with timelines and articles
+                  straight into the database, for benchmarks
   version         print the version
 
 Common flags:
@@ -79,12 +86,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if cmd == "bench" { // takes its own flags and builds its own stack (bench_cmd.go)
 		return runBench(rest, stdout, stderr)
 	}
+	if cmd == "generate" { // takes its own flags: generate --tickets N (generate_cmd.go)
+		return runGenerate(rest, stdout, stderr)
+	}
 	commands := map[string]func(context.Context, config.Config, io.Writer) error{
 		"dev":            runDev,
 		"migrate":        runMigrate,
 		"web":            runWeb,
 		"worker":         runWorker,
 		"temporal-setup": runTemporalSetup,
+		"temporal":       runTemporal, // temporal_cmd.go
 	}
 	fn, ok := commands[cmd]
 	if !ok {

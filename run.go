@@ -36,7 +36,8 @@ import (
 // database.
 func openStore(ctx context.Context, cfg config.Config, migrate bool) (*store.DB, error) {
 	if cfg.Database.Driver == store.DriverSQLite {
-		if err := os.MkdirAll(filepath.Dir(cfg.DatabaseDSN()), 0o750); err != nil {
+		// #nosec G703 -- the operator's own database path, from configuration
+		if err := os.MkdirAll(filepath.Dir(cfg.DatabaseDSN()), 0o700); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
 	}
@@ -46,7 +47,7 @@ func openStore(ctx context.Context, cfg config.Config, migrate bool) (*store.DB,
 	}
 	if migrate {
 		if err := db.Migrate(ctx); err != nil {
-			db.Close()
+			_ = db.Close() // the migration error is the one to report
 			return nil, err
 		}
 	}
@@ -216,7 +217,7 @@ func openProcess(ctx context.Context, cfg config.Config, lazyTemporal bool) (*pr
 	}
 	c, err := dialTemporal(cfg, logger, metrics, lazyTemporal)
 	if err != nil {
-		db.Close()
+		_ = db.Close() // the dial error is the one to report
 		return nil, err
 	}
 	return &process{logger: logger, reg: reg, db: db, temporal: c}, nil
@@ -225,7 +226,9 @@ func openProcess(ctx context.Context, cfg config.Config, lazyTemporal bool) (*pr
 // close releases the Temporal client and the database.
 func (p *process) close() {
 	p.temporal.Close()
-	p.db.Close()
+	if err := p.db.Close(); err != nil {
+		p.logger.Warn("close database", "error", err)
+	}
 }
 
 // runWeb runs a production web process.
@@ -282,7 +285,8 @@ func runWorker(ctx context.Context, cfg config.Config, out io.Writer) error {
 func startBackground(s *services, cfg config.Config, db *store.DB, c client.Client, logger *slog.Logger) {
 	sender := mail.NewSender(db, cfg.Mail, logger.With("component", "mail"))
 	outbox := mail.NewOutbox(db, cfg.Mail, cfg.Web.BaseURL, mail.WithNotify(sender.Notify), mail.WithLogger(logger.With("component", "mail")))
-	w := worker.New(c, cfg, &activities.Activities{DB: db, Outbox: outbox, BaseURL: cfg.Web.BaseURL, Logger: logger.With("component", "activities"), ReplyTo: mail.ReplyToFunc(cfg.Mail)})
+	w := worker.New(c, cfg, &activities.Activities{DB: db, Outbox: outbox, BaseURL: cfg.Web.BaseURL, Logger: logger.With("component", "activities"), ReplyTo: mail.ReplyToFunc(cfg.Mail),
+		WebhookKey: store.NewWebhookKey(cfg.WebhookSecretKey()), WebhookAllowPrivate: cfg.Webhooks.AllowPrivateTargets})
 	s.loop(func(ctx context.Context) error {
 		if err := w.Start(); err != nil {
 			return fmt.Errorf("worker: start: %w", err)
@@ -295,13 +299,15 @@ func startBackground(s *services, cfg config.Config, db *store.DB, c client.Clie
 	if cfg.Mail.ListenAddr != "" {
 		s.loop(mail.NewListener(db, cfg, c, logger.With("component", "mail-listener")).Run)
 	}
-	s.loop(intake.New(db, c, cfg, logger.With("component", "intake")).RunResumer)
+	resumer := intake.New(db, c, cfg, logger.With("component", "intake"))
+	resumer.ResumeEvery = cfg.Worker.ResumeInterval
+	s.loop(resumer.RunResumer)
 }
 
 // runDev runs the whole embedded stack in one process.
 func runDev(ctx context.Context, cfg config.Config, out io.Writer) error {
 	logger := newLogger(cfg.Log, os.Stderr)
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create data directory %s: %w", cfg.DataDir, err)
 	}
 	if cfg.Mail.ReplySecret == "" {
@@ -407,10 +413,19 @@ func logWarnings(logger *slog.Logger, cfg config.Config) {
 
 // devSecret returns the secret kept in path, creating a random one on first
 // use, so that reply addresses of the embedded default stay valid across
-// restarts without any configuration.
+// restarts without any configuration. The file is readable by its owner
+// only: one found with looser permissions is tightened.
 func devSecret(path string) (string, error) {
-	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 { // #nosec G304 -- a fixed name in the operator's data directory
+		if err := os.Chmod(path, 0o600); err != nil {
+			return "", fmt.Errorf("protect secret %s: %w", path, err)
+		}
 		return string(b), nil
+	}
+	// A leftover too short to use is replaced by a new file: WriteFile
+	// would keep its permissions.
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("replace secret %s: %w", path, err)
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {

@@ -20,6 +20,10 @@ type Config struct {
 	Auth Auth `mapstructure:"auth"`
 	// Directory configures the staff directory's synchronisation.
 	Directory Directory `mapstructure:"directory"`
+	// Webhooks configures the delivery of ticket events to subscriptions.
+	Webhooks Webhooks `mapstructure:"webhooks"`
+	// API configures the REST API (/api/v1).
+	API API `mapstructure:"api"`
 	// Academies lists the tenants served by this installation.
 	Academies []Academy `mapstructure:"academies"`
 }
@@ -61,6 +65,24 @@ type Temporal struct {
 	UIAddr    string        `mapstructure:"ui_addr"` // embedded Web UI (dev only)
 	UIURL     string        `mapstructure:"ui_url"`  // public Web UI URL for links
 	Retention time.Duration `mapstructure:"retention"`
+	// Server configures `guichet temporal`, a Temporal server run by this
+	// binary and persisted in PostgreSQL.
+	Server TemporalServer `mapstructure:"server"`
+}
+
+// TemporalServer configures `guichet temporal`. Its namespace and retention
+// are temporal.namespace and temporal.retention.
+type TemporalServer struct {
+	// Addr is the frontend gRPC listen address (an IP literal or localhost).
+	Addr string `mapstructure:"addr"`
+	// UIAddr is the Temporal Web UI listen address; empty runs no UI.
+	UIAddr string `mapstructure:"ui_addr"`
+	// PostgresDSN is a postgres:// URL of the PostgreSQL server; its database
+	// is the one connected to while creating the two Temporal databases.
+	PostgresDSN string `mapstructure:"postgres_dsn"`
+	// Database and VisibilityDatabase are created if missing.
+	Database           string `mapstructure:"database"`
+	VisibilityDatabase string `mapstructure:"visibility_database"`
 }
 
 // Mail configures outgoing and incoming mail.

@@ -30,6 +30,11 @@ func Defaults() Config {
 			UIAddr:    "127.0.0.1:8233",
 			UIURL:     "http://127.0.0.1:8233",
 			Retention: 720 * time.Hour,
+			Server: TemporalServer{
+				Addr:               "127.0.0.1:7233",
+				Database:           "temporal",
+				VisibilityDatabase: "temporal_visibility",
+			},
 		},
 		Mail: Mail{
 			From:        "Guichet <guichet@localhost>",
@@ -54,7 +59,7 @@ func Defaults() Config {
 			MaxFileBytes:   10 << 20,
 			MaxTicketBytes: 25 << 20,
 		},
-		Worker: Worker{ResumeInterval: 30 * time.Second},
+		Worker: Worker{ResumeInterval: 10 * time.Second},
 		Auth: Auth{
 			TOTPRequiredRoles:     []string{},
 			TOTPIssuer:            "Guichet",
@@ -63,6 +68,7 @@ func Defaults() Config {
 			FailureWindow:         15 * time.Minute,
 		},
 		Directory: Directory{SyncInterval: 6 * time.Hour},
+		API:       API{RateLimit: 600},
 		Academies: []Academy{
 			{Code: "creteil", Name: "Créteil"},
 			{Code: "rouen", Name: "Rouen"},
@@ -121,6 +127,9 @@ func (c Config) Warnings() []string {
 	}
 	if production && c.Auth.TOTPKey == "" {
 		w = append(w, "auth.totp_key is empty: TOTP secrets are stored unencrypted in the database")
+	}
+	if production && c.WebhookSecretKey() == "" {
+		w = append(w, "webhooks.secret_key and mail.reply_secret are empty: new webhook signing secrets are stored in clear in the database")
 	}
 	if production && isLoopbackURL(c.Web.BaseURL) {
 		w = append(w, "web.base_url points to the loopback address: links in mails will not work for users")

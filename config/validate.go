@@ -52,6 +52,7 @@ func (c Config) Validate() error {
 	if c.Temporal.Retention < 24*time.Hour {
 		v.add("temporal.retention", c.Temporal.Retention.String(), "a duration of at least 24h (Temporal's minimum), like 720h")
 	}
+	v.temporalServer(c.Temporal.Server)
 
 	if c.Mail.From == "" {
 		v.add("mail.from", "", `a mail address like "Guichet <guichet@example.org>"`)
@@ -99,6 +100,12 @@ func (c Config) Validate() error {
 	v.nonEmpty("auth.totp_issuer", c.Auth.TOTPIssuer, "the name authenticator apps show, like Guichet")
 	if c.Auth.TOTPKey != "" && len(c.Auth.TOTPKey) < 16 {
 		v.add("auth.totp_key", c.Auth.TOTPKey, "a secret of at least 16 characters, or empty")
+	}
+	if c.Webhooks.SecretKey != "" && len(c.Webhooks.SecretKey) < 16 {
+		v.add("webhooks.secret_key", c.Webhooks.SecretKey, "a secret of at least 16 characters, or empty")
+	}
+	if c.API.RateLimit < 0 {
+		v.add("api.rate_limit", strconv.Itoa(c.API.RateLimit), "a number of requests per minute and token, like 600, or 0 for no limit")
 	}
 	if c.Auth.MaxFailuresPerLogin < 1 {
 		v.add("auth.max_failures_per_login", strconv.Itoa(c.Auth.MaxFailuresPerLogin), "a number of failed sign-ins of at least 1, like 5")
@@ -213,6 +220,48 @@ func (v *validator) hostPort(key, value string, optional bool) {
 	n, perr := strconv.Atoi(port)
 	if err != nil || perr != nil || n < 0 || n > 65535 || strings.ContainsAny(host, " /") {
 		exp := "an address host:port like 127.0.0.1:8080 or :8080"
+		if optional {
+			exp += ", or empty to disable"
+		}
+		v.add(key, value, exp)
+	}
+}
+
+// temporalServer checks the settings of `guichet temporal`; an empty
+// postgres_dsn is refused by that command only.
+func (v *validator) temporalServer(s TemporalServer) {
+	v.listenIP("temporal.server.addr", s.Addr, false)
+	v.listenIP("temporal.server.ui_addr", s.UIAddr, true)
+	if s.PostgresDSN != "" {
+		if u, err := url.Parse(s.PostgresDSN); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+			v.add("temporal.server.postgres_dsn", "(hidden)", "a PostgreSQL URL like postgres://temporal:secret@db:5432/postgres?sslmode=disable")
+		}
+	}
+	for _, k := range []struct{ key, value string }{
+		{"temporal.server.database", s.Database},
+		{"temporal.server.visibility_database", s.VisibilityDatabase},
+	} {
+		if !pgIdentifier.MatchString(k.value) {
+			v.add(k.key, k.value, "a database name of lower-case letters, digits and _ (63 at most), not starting with a digit")
+		}
+	}
+	if s.Database != "" && s.Database == s.VisibilityDatabase {
+		v.add("temporal.server.visibility_database", s.VisibilityDatabase, "a database other than temporal.server.database")
+	}
+}
+
+var pgIdentifier = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+// listenIP checks an address the embedded Temporal server binds on: the
+// host must be an IP literal, localhost or empty (both meaning 127.0.0.1).
+func (v *validator) listenIP(key, value string, optional bool) {
+	if value == "" && optional {
+		return
+	}
+	host, port, err := net.SplitHostPort(value)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || n < 0 || n > 65535 || (host != "" && host != "localhost" && net.ParseIP(host) == nil) {
+		exp := "an address ip:port like 127.0.0.1:7233 or 0.0.0.0:7233 (an IP address, not a host name)"
 		if optional {
 			exp += ", or empty to disable"
 		}

@@ -34,6 +34,7 @@ func migrations() *migrate.Migrations {
 	add("20261128001000", "tickets.submission_id for submissions spooled while the database was down", migrateSpool)
 	add("20261128001150", "knowledge base: problems solved without a ticket", migrateKBSelfSolved)
 	add("20261128001300", "indexes of the lists and the support queue at a million tickets", migratePerf)
+	add("20261128001420", "indexes of a person's own tickets in one académie (API scope=mine)", migrateReads)
 	return ms
 }
 

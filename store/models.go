@@ -204,6 +204,11 @@ type Ticket struct {
 
 	// WorkflowStartedAt is nil while the submission waits for Temporal.
 	WorkflowStartedAt *time.Time `bun:"workflow_started_at"`
+	// FiledByID is the technician who files the ticket for the requester
+	// (Prise d'appel); nil when the requester files it. It is not a column:
+	// CreateTicket records it in the created event (data "filed_by"), which
+	// is where pages read it from; a spooled submission carries it in JSON.
+	FiledByID *int64 `bun:"-"`
 	// ProjectedSeq is the last workflow event sequence projected here.
 	ProjectedSeq int64 `bun:"projected_seq,notnull,default:0"`
 }

@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -80,9 +83,14 @@ func insertTicket(ctx context.Context, tx bun.Tx, t *Ticket, files []Attachment)
 		}
 	}
 	requester := t.RequesterID
+	data := "{}"
+	if t.FiledByID != nil {
+		// Prise d'appel: the technician who filed it, beside the requester.
+		data = fmt.Sprintf(`{"filed_by":"%d"}`, *t.FiledByID)
+	}
 	ev := &TicketEvent{
 		TicketNumber: number, Seq: 1, Kind: EventCreated, ActorID: &requester,
-		Public: true, Data: "{}", CreatedAt: t.CreatedAt,
+		Public: true, Data: data, CreatedAt: t.CreatedAt,
 	}
 	if _, err := tx.NewInsert().Model(ev).Exec(ctx); err != nil {
 		return fmt.Errorf("insert created event: %w", err)
@@ -256,11 +264,16 @@ func (db *DB) ApplyProjection(ctx context.Context, number string, p TicketProjec
 			if ev.Data == "" {
 				ev.Data = "{}"
 			}
+			if ev.Seq == 1 {
+				if ev.Data, err = mergeCreatedData(ctx, tx, number, ev.Data); err != nil {
+					return err
+				}
+			}
 			q := tx.NewInsert().Model(&ev)
 			if ev.Seq == 1 {
 				// The submission wrote the created event (seq 1); the
 				// workflow's own created event adds its details (group,
-				// pick-up deadline).
+				// pick-up deadline) to the submission's (filed_by).
 				q = q.On("CONFLICT (ticket_number, seq) DO UPDATE").Set("data = EXCLUDED.data")
 			} else {
 				q = q.On("CONFLICT (ticket_number, seq) DO NOTHING")
@@ -507,4 +520,38 @@ func (db *DB) RoleHolders(ctx context.Context, academy, role string) ([]Person, 
 		return nil, fmt.Errorf("store: %s of %s: %w", role, academy, err)
 	}
 	return people, nil
+}
+
+// mergeCreatedData returns the data of the workflow's created event with
+// the keys the submission wrote and the workflow does not know (filed_by)
+// kept: the workflow's details win where both have a key. Without a stored
+// created event, data is returned as is.
+func mergeCreatedData(ctx context.Context, tx bun.Tx, number, data string) (string, error) {
+	var stored string
+	err := tx.NewSelect().Model((*TicketEvent)(nil)).Column("data").
+		Where("ticket_number = ?", number).Where("seq = 1").Scan(ctx, &stored)
+	if errors.Is(err, sql.ErrNoRows) {
+		return data, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read created event: %w", err)
+	}
+	old := map[string]any{}
+	if json.Unmarshal([]byte(stored), &old) != nil || len(old) == 0 {
+		return data, nil
+	}
+	next := map[string]any{}
+	if err := json.Unmarshal([]byte(data), &next); err != nil {
+		return data, nil // not an object: written as the workflow sent it
+	}
+	for k, v := range old {
+		if _, ok := next[k]; !ok {
+			next[k] = v
+		}
+	}
+	b, err := json.Marshal(next) // keys sorted: the same bytes on every retry
+	if err != nil {
+		return "", fmt.Errorf("merge created event data: %w", err)
+	}
+	return string(b), nil
 }

@@ -110,11 +110,12 @@ func TestWebhookDeliveries(t *testing.T) {
 		resolvedOnly := &store.WebhookSubscription{AcademyCode: "creteil", URL: "https://b.example/hook", Events: "resolved", CreatedByID: 1}
 		rouen := &store.WebhookSubscription{AcademyCode: "rouen", URL: "https://c.example/hook", CreatedByID: 1}
 		for _, w := range []*store.WebhookSubscription{all, resolvedOnly, rouen} {
-			if err := db.CreateWebhook(ctx, w); err != nil {
+			secret, err := db.CreateWebhook(ctx, w, store.WebhookKey{})
+			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.HasPrefix(w.Secret, "whsec_") {
-				t.Fatalf("secret %q", w.Secret)
+			if !strings.HasPrefix(secret, "whsec_") || secret != w.Secret {
+				t.Fatalf("secret %q, stored %q", secret, w.Secret)
 			}
 		}
 		events := []store.WebhookEvent{{Seq: 2, Kind: "picked_up", Payload: `{"a":1}`}, {Seq: 3, Kind: "resolved", Payload: `{"a":2}`}}

@@ -626,7 +626,8 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 		parts := strings.Split(r.Path, "/")
 		for i, p := range parts {
 			if strings.HasPrefix(p, ":") {
-				parts[i] = "{" + strings.TrimPrefix(p, ":") + "}"
+				name, _, _ := strings.Cut(strings.TrimPrefix(p, ":"), "<") // :id<int> is {id}
+				parts[i] = "{" + name + "}"
 			}
 		}
 		routed[r.Method+" "+strings.Join(parts, "/")] = true

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,6 +24,7 @@ const (
 	EINVALID      = "EINVALID"      // 400 (422 with Error.Status)
 	ECONFLICT     = "ECONFLICT"     // 409
 	ETOOLARGE     = "ETOOLARGE"     // 413
+	ETOOMANY      = "ETOOMANY"      // 429
 	EINTERNAL     = "EINTERNAL"     // 500
 )
 
@@ -79,6 +81,8 @@ func codeStatus(code string) int {
 		return http.StatusConflict
 	case ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
+	case ETOOMANY:
+		return http.StatusTooManyRequests
 	default:
 		return http.StatusInternalServerError
 	}
@@ -97,6 +101,8 @@ func statusCode(status int) string {
 		return ECONFLICT
 	case http.StatusRequestEntityTooLarge:
 		return ETOOLARGE
+	case http.StatusTooManyRequests:
+		return ETOOMANY
 	}
 	if status >= 400 && status < 500 {
 		return EINVALID
@@ -181,13 +187,15 @@ func wantsJSON(c *fiber.Ctx) bool {
 	return c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON
 }
 
-// formatBytes writes a size the French way: "25 Mo", "300 ko".
+// formatBytes writes a size the French way: "25 Mo", "2,5 Mo", "1 500 Mo",
+// "300 ko".
 func formatBytes(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d Mo", n>>20)
+		return formatNumber(LangFR, n>>20) + " Mo"
 	case n >= 1<<20:
-		return fmt.Sprintf("%.1f Mo", float64(n)/(1<<20))
+		tenths := (n*10 + 1<<19) >> 20 // rounded to the nearest tenth of a Mo
+		return formatNumber(LangFR, tenths/10) + "," + strconv.FormatInt(tenths%10, 10) + " Mo"
 	case n >= 1<<10:
 		return fmt.Sprintf("%d ko", n>>10)
 	default:

@@ -21,7 +21,9 @@ type catalog struct {
 }
 
 // T returns the message for key in lang, formatted with args. An unknown
-// key is returned bracketed, so it shows (and a test catches it).
+// key is returned bracketed, so it shows (and a test catches it). Integer
+// arguments are shown with the language's digit grouping (« 1 000 »,
+// web/nombre.go): pass an identifier as a string.
 func (c *catalog) T(lang, key string, args ...any) string {
 	m, ok := c.msgs[key]
 	if !ok {
@@ -32,7 +34,7 @@ func (c *catalog) T(lang, key string, args ...any) string {
 		s = m[1]
 	}
 	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
+		return fmt.Sprintf(s, groupArgs(lang, args)...)
 	}
 	return s
 }
@@ -132,7 +134,7 @@ func newCatalog() *catalog {
 		"mailbox.prev":        {"Page précédente", "Previous page"},
 		"mailbox.next":        {"Page suivante", "Next page"},
 		"mailbox.page":        {"Page %d sur %d", "Page %d of %d"},
-		"mail.title":          {"Mail n° %d", "Mail #%d"},
+		"mail.title":          {"Mail n° %s", "Mail #%s"},
 		"mail.back":           {"Retour à la boîte mail", "Back to the mailbox"},
 		"mail.from":           {"De", "From"},
 		"mail.to":             {"À", "To"},

@@ -132,6 +132,7 @@ func messagesRequester() map[string][2]string {
 		"ticket.status.closed":      {"Clôturé", "Closed"},
 		"ticket.status.cancelled":   {"Annulé", "Cancelled"},
 		"event.created":             {"Création de l'incident", "Incident created"},
+		"event.filedby":             {"Saisi par %s (prise d'appel)", "Filed by %s (call intake)"},
 		"event.picked_up":           {"Prise en charge", "Picked up"},
 		"event.assigned":            {"Affectation", "Assigned"},
 		"event.urgency_changed":     {"Urgence requalifiée", "Urgency changed"},

@@ -140,11 +140,15 @@ func (s *Server) incidentPost(c *fiber.Ctx, caller bool) error {
 	for i, d := range drafts {
 		files[i] = d.Attachment()
 	}
-	requester := currentUser(c).ID
+	filer := currentUser(c).ID
+	requester := filer
 	if caller {
 		requester = ben.ID
 	}
 	t := f.ticket(requester, ben, leaf)
+	if caller {
+		t.FiledByID = &filer // the created event names the technician (store.CreateTicket)
+	}
 	number, err := s.intake.Submit(ctx, t, files)
 	if id, ok := spooledID(err); ok {
 		return redirectSpooled(c, id)

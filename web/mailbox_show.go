@@ -108,7 +108,7 @@ func (s *Server) mailboxShow(c *fiber.Ctx) error {
 	if v.Parts.HTML != "" {
 		v.PreviewURL = "/outils/boite-mail/" + strconv.FormatInt(m.ID, 10) + "/apercu"
 	}
-	v.Page = s.page(c, s.i18n.T(s.lang(c), "mail.title", m.ID))
+	v.Page = s.page(c, s.i18n.T(s.lang(c), "mail.title", strconv.FormatInt(m.ID, 10)))
 	return s.render(c, fiber.StatusOK, "mailbox_show", &v)
 }
 

@@ -129,7 +129,7 @@ func TestNobodyReachesOthersObjectsThroughTheirID(t *testing.T) {
 		t.Fatal(err)
 	}
 	hook := &store.WebhookSubscription{AcademyCode: "creteil", URL: markerWebhookURL, CreatedByID: st.people["superviseur"].ID}
-	if err := st.db.CreateWebhook(ctx, hook); err != nil {
+	if _, err := st.db.CreateWebhook(ctx, hook, store.WebhookKey{}); err != nil {
 		t.Fatal(err)
 	}
 	eventsBefore := map[string]int{}

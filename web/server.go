@@ -182,5 +182,8 @@ func (s *Server) templateFuncs(lang string) template.FuncMap {
 		// isodate is the machine-readable form for <time datetime>.
 		"isodate":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"paragraphs": paragraphs,
+		// nombre prints an integer with the language's digit grouping
+		// (« 1 000 », web/nombre.go).
+		"nombre": nombre(lang),
 	}
 }

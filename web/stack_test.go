@@ -72,6 +72,10 @@ func stackConfig() config.Config {
 	cfg.Tickets.MaxFileBytes = 64 << 10
 	cfg.Tickets.MaxTicketBytes = 160 << 10
 	cfg.Academies = []config.Academy{{Code: "creteil", Name: "Académie de Créteil"}, {Code: "rouen", Name: "Académie de Rouen"}}
+	// The webhook tests' receivers listen on the loopback; secrets are
+	// derived from a key, as in production.
+	cfg.Webhooks.AllowPrivateTargets = true
+	cfg.Webhooks.SecretKey = "web tests webhook key"
 	return cfg
 }
 
@@ -97,7 +101,8 @@ func newTestStackOn(t *testing.T, db *store.DB, cfg config.Config) *testStack {
 	if err := outbox.Err(); err != nil {
 		t.Fatal(err)
 	}
-	w := worker.New(tc, cfg, &activities.Activities{DB: db, Outbox: outbox, BaseURL: "https://guichet.test"})
+	w := worker.New(tc, cfg, &activities.Activities{DB: db, Outbox: outbox, BaseURL: "https://guichet.test",
+		WebhookKey: store.NewWebhookKey(cfg.WebhookSecretKey()), WebhookAllowPrivate: cfg.Webhooks.AllowPrivateTargets})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -240,7 +240,7 @@ func (s *Server) supportUploads(c *fiber.Ctx, name string, uploader int64) ([]st
 			return nil, "", fmt.Errorf("web: open upload: %w", err)
 		}
 		data, err := io.ReadAll(io.LimitReader(f, s.supportMaxFile()+1))
-		f.Close()
+		_ = f.Close() // read-only: everything needed is in data already
 		if err != nil {
 			return nil, "", fmt.Errorf("web: read upload: %w", err)
 		}

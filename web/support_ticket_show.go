@@ -333,7 +333,7 @@ func (s *Server) supportTimeline(c *fiber.Ctx, v *supportTicketView) error {
 		data := map[string]string{}
 		_ = json.Unmarshal([]byte(e.Data), &data) // details are optional
 		dataOf[i] = data
-		for _, k := range []string{"technician", "from_technician"} {
+		for _, k := range []string{"technician", "from_technician", "filed_by"} {
 			if id, err := strconv.ParseInt(data[k], 10, 64); err == nil {
 				ids = append(ids, id)
 			}
@@ -403,6 +403,9 @@ func (s *Server) supportEventDetails(lang, kind string, data map[string]string, 
 	}
 	switch kind {
 	case workflows.EventCreated:
+		if p := personOf(data["filed_by"]); p != "" {
+			add("event.filedby", p)
+		}
 		if g := groups[data["group"]]; g != "" {
 			add("support.detail.group", g)
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"mime"
 	"strconv"
 
@@ -24,7 +25,7 @@ func (s *Server) ticketDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.db.VisibleAttachment(c.UserContext(), v, number, id)
+	a, err := s.viewableAttachment(c, v, number, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return &Error{Code: ENOTFOUND, Err: err}
 	}
@@ -40,4 +41,33 @@ func (s *Server) ticketDocument(c *fiber.Ctx) error {
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.Status(fiber.StatusOK).Send(a.Data)
+}
+
+// viewableAttachment returns document id of ticket number if v may see it:
+// the ticket is visible to v (store.VisibleTicket), the document is the
+// ticket's, and a document of an internal note only goes to the
+// académie's support staff. Otherwise the error wraps store.ErrNotFound.
+func (s *Server) viewableAttachment(c *fiber.Ctx, v store.Viewer, number string, id int64) (*store.Attachment, error) {
+	ctx := c.UserContext()
+	t, err := s.db.VisibleTicket(ctx, v, number)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.db.VisibleAttachment(ctx, v, number, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.EventSeq == 0 || v.IsSupport(t.AcademyCode) {
+		return a, nil
+	}
+	evs, err := s.db.Timeline(ctx, number, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range evs {
+		if e.Seq == a.EventSeq {
+			return a, nil
+		}
+	}
+	return nil, fmt.Errorf("web: document %d of an internal note of %s: %w", id, number, store.ErrNotFound)
 }
