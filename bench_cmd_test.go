@@ -9,7 +9,23 @@ import (
 	"testing"
 
 	"guichet/bench"
+	"guichet/config"
 )
+
+// runAsGuichet, set in the environment of this test binary, makes the
+// `guichet worker` process the bench starts from os.Executable() (this
+// binary) run as guichet instead of running the tests.
+const runAsGuichet = "BENCH_TEST_RUN_AS_GUICHET"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runAsGuichet) == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	if err := os.Setenv(runAsGuichet, "1"); err != nil {
+		panic(err)
+	}
+	os.Exit(m.Run())
+}
 
 func TestBenchCommandRefusesBadFlags(t *testing.T) {
 	cases := []struct {
@@ -62,7 +78,8 @@ func TestBenchCommandSmoke(t *testing.T) {
 	if len(r.Lifecycle) != 1 || r.Lifecycle[0].Count != 3 || r.Lifecycle[0].Phases["accept"].Count != 3 {
 		t.Errorf("lifecycle = %+v, want 3 whole lifecycles", r.Lifecycle)
 	}
-	if r.Open == nil || r.Open.Filed != 3 || r.Open.RSSBytes == 0 || r.Open.TemporalDBBytes == 0 {
+	if r.Open == nil || r.Open.Filed != 3 || r.Open.RSSBytes == 0 || r.Open.TemporalDBBytes == 0 ||
+		r.Open.WorkerRSSBytes == 0 || r.Open.WorkerGoHeapBytes == 0 || r.Open.WorkflowCacheSize != config.DefaultWorkflowCacheSize {
 		t.Errorf("open tickets = %+v", r.Open)
 	}
 	if r.Reads == nil || len(r.Reads.Ops) != 4 || r.Reads.Ops[3].Levels[0].Count != 3 || r.Reads.Articles != 30 {

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.temporal.io/sdk/client"
 	temporallog "go.temporal.io/sdk/log"
+	sdkworker "go.temporal.io/sdk/worker"
 	"golang.org/x/sync/errgroup"
 
 	"guichet/activities"
@@ -265,6 +266,7 @@ func runWorker(ctx context.Context, cfg config.Config, out io.Writer) error {
 	}
 	defer p.close()
 	logger, reg, db, c := p.logger, p.reg, p.db, p.temporal
+	setWorkflowCacheSize(cfg)
 	s := newServices(ctx)
 	startBackground(s, cfg, db, c, logger)
 	if cfg.Worker.Addr != "" {
@@ -278,6 +280,13 @@ func runWorker(ctx context.Context, cfg config.Config, out io.Writer) error {
 	}
 	logger.Info("guichet worker démarré", "task_queue", cfg.Temporal.TaskQueue)
 	return s.wait()
+}
+
+// setWorkflowCacheSize sizes the Temporal SDK's sticky workflow cache
+// (process-wide) to worker.workflow_cache_size. It takes effect only when
+// called before the process' first worker starts.
+func setWorkflowCacheSize(cfg config.Config) {
+	sdkworker.SetStickyWorkflowCacheSize(cfg.Worker.WorkflowCacheSize)
 }
 
 // startBackground starts what a worker process runs: the Temporal worker,
@@ -365,6 +374,7 @@ func runDev(ctx context.Context, cfg config.Config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	setWorkflowCacheSize(cfg)
 	s := newServices(ctx)
 	s.loop(in.RunSpoolDrainer)
 	startBackground(s, cfg, db, c, logger)

@@ -333,7 +333,7 @@ func writeShapeResults(w io.Writer, v *ShapeView) {
 // on the embedded default for information.
 func (a *Assembly) writeTargets(w io.Writer) {
 	fmt.Fprint(w, "## Targets of the issue\n\n")
-	fmt.Fprint(w, "Set for this 2-core machine on the production shape at concurrency 32: creation at 50 % or more of the bare Temporal start rate measured in the same run, each action's p99 under 100 ms, 100,000 open tickets under 1 GiB of resident memory. The RSS measured is the whole process' (the Temporal server, the web app and the worker run in one process in both shapes), an upper bound of the worker's.\n\n")
+	fmt.Fprint(w, "Set for this 2-core machine on the production shape at concurrency 32: creation at 50 % or more of the bare Temporal start rate measured in the same run, each action's p99 under 100 ms, 100,000 open tickets under 1 GiB of worker resident memory. The open-tickets section runs the worker as a separate `guichet worker` process and checks its RSS; runs made before that measured the whole process (the Temporal server, the web app and the worker in one), an upper bound of the worker's, and are checked on it.\n\n")
 	for _, v := range a.Shapes {
 		switch v.Name {
 		case "production":

@@ -38,8 +38,32 @@ type Env struct {
 	// RestartWorker stops the ticket worker (and its process' background
 	// loops), empties the SDK's workflow cache and starts a fresh worker.
 	RestartWorker func(ctx context.Context) error
+	// StartWorkerProcess, when set, runs the ticket worker as a separate
+	// process for the open-tickets section (started ready to serve; its
+	// Stop sends SIGTERM and waits): the section stops the bench process'
+	// own worker with StopWorker, files the tickets with the child doing
+	// all the work, measures the child's memory apart from the bench
+	// process', restarts the child, and starts the own worker again with
+	// StartWorker.
+	StartWorkerProcess func(ctx context.Context) (WorkerProcess, error)
+	StopWorker         func() error
+	StartWorker        func() error
+	// WorkflowCacheSize is the worker's worker.workflow_cache_size,
+	// recorded in the report.
+	WorkflowCacheSize int
 	// Logf reports progress; nil discards it.
 	Logf func(format string, args ...any)
+}
+
+// WorkerProcess is a `guichet worker` child process.
+type WorkerProcess interface {
+	// PID is the child's process ID (its VmRSS is read from /proc).
+	PID() int
+	// GoHeapBytes is the child's Go heap in use (from its /metrics), 0
+	// when unknown.
+	GoHeapBytes(ctx context.Context) int64
+	// Stop sends SIGTERM and waits for the process to end.
+	Stop() error
 }
 
 // Options choose what Run measures and how much.

@@ -125,6 +125,34 @@ func TestTargetsSayWhichAreMissed(t *testing.T) {
 	}
 }
 
+func TestTheOpenTicketsTargetIsCheckedOnTheWorkerProcessWhenItRanApart(t *testing.T) {
+	r := sampleReport()
+	r.Open.RSSBytes = 3 << 30 // Temporal server + web app: not the worker's
+	r.Open.WorkerRSSBytes, r.Open.WorkerGoHeapBytes, r.Open.WorkflowCacheSize = 400<<20, 150<<20, 3000
+	got := strings.Join(r.Targets(), "\n")
+	want := "Open tickets under 1 GiB worker RSS: met (400 MiB at 2,100 open tickets, 0 running workflows — fewer than the issue's 100,000; RSS of the separate worker process, workflow cache 3,000)"
+	if !strings.Contains(got, want) {
+		t.Errorf("targets do not say %q:\n%s", want, got)
+	}
+	var b bytes.Buffer
+	if err := WriteDocument(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range []string{
+		"| Worker process RSS (a separate `guichet worker` that served every ticket; no forced GC), workflow cache 3,000 | 400 MiB |",
+		"| Worker process Go heap in use | 150 MiB |",
+		"| Bench process RSS after GC (Temporal server + web app + load generator, no ticket worker) | 3072 MiB |",
+	} {
+		if !strings.Contains(b.String(), row) {
+			t.Errorf("the document lacks the row %s", row)
+		}
+	}
+	r.Open.WorkerRSSBytes = 1 << 30
+	if got := strings.Join(r.Targets(), "\n"); !strings.Contains(got, "Open tickets under 1 GiB worker RSS: MISSED (1024 MiB") {
+		t.Errorf("a 1 GiB worker is not a miss:\n%s", got)
+	}
+}
+
 func TestTheDocumentHasTheMachineTablesAndMethod(t *testing.T) {
 	var b bytes.Buffer
 	if err := WriteDocument(&b, sampleReport()); err != nil {

@@ -28,11 +28,14 @@ embedded default's, then the production shape's — and each section says which 
    accept (requester's token); each action is a Temporal Update round trip including its
    projection, timed until the new status is visible through the API.
 3. **Open tickets at rest** — tickets filed through the API and left open (each workflow holds its
-   pick-up timer): resident memory of the process (` + "`VmRSS`" + ` of ` + "`/proc/self/status`" + `, after a GC;
-   in both shapes it **includes the in-process Temporal server and the web app**, so it is an upper
-   bound of the worker's), size of the Temporal database (the SQLite file with its WAL, or both
-   PostgreSQL databases), and the time a restarted worker takes to serve the next action on the oldest ticket (the worker is stopped, the SDK's
-   workflow cache emptied, a fresh worker started; the first Update replays the history).
+   pick-up timer). For this section the bench stops its own worker and starts a **separate
+   ` + "`guichet worker`" + ` process** (same binary, same Temporal server, task queue and application database)
+   that serves every ticket: its resident memory (` + "`VmRSS`" + ` of ` + "`/proc/<pid>/status`" + `, no forced GC) and Go
+   heap (its ` + "`/metrics`" + `) are the worker's figure, apart from the bench process' RSS (Temporal server,
+   web app and load generator, after a GC); size of the Temporal database (the SQLite file with its WAL,
+   or both PostgreSQL databases); and the time a restarted worker takes to serve the next action on
+   the oldest ticket (the worker process gets SIGTERM, a new one is started and waited for until its
+   ` + "`/readyz`" + ` answers; its first Update replays the history), then on the next 20 old tickets.
 4. **Reads at volume** — tickets generated straight into the application database (batches of
    1,000, with their timelines; search index rebuilt; the code of ` + "`guichet generate`" + `, whose
    tickets, when a database already holds them, are measured as they are), then the technician's open-tickets list and the

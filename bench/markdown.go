@@ -82,8 +82,13 @@ func targetLines(v *ShapeView, dated bool) []string {
 		if o.OpenInDB < targetOpenTickets {
 			scale = fmt.Sprintf(" — fewer than the issue's %s", thousands(targetOpenTickets))
 		}
-		out = append(out, fmt.Sprintf("Open tickets under 1 GiB RSS: %s (%s at %s open tickets, %s running workflows%s; RSS of the whole process: Temporal server + web + worker%s).",
-			mark(o.RSSBytes < targetOpenRSSBytes), mib(o.RSSBytes), thousands(o.OpenInDB), thousands(int(o.RunningWorkflows)), scale, from(r)))
+		if o.WorkerRSSBytes > 0 {
+			out = append(out, fmt.Sprintf("Open tickets under 1 GiB worker RSS: %s (%s at %s open tickets, %s running workflows%s; RSS of the separate worker process%s%s).",
+				mark(o.WorkerRSSBytes < targetOpenRSSBytes), mib(o.WorkerRSSBytes), thousands(o.OpenInDB), thousands(int(o.RunningWorkflows)), scale, cacheNote(o), from(r)))
+		} else {
+			out = append(out, fmt.Sprintf("Open tickets under 1 GiB RSS: %s (%s at %s open tickets, %s running workflows%s; RSS of the whole process: Temporal server + web + worker%s).",
+				mark(o.RSSBytes < targetOpenRSSBytes), mib(o.RSSBytes), thousands(o.OpenInDB), thousands(int(o.RunningWorkflows)), scale, from(r)))
+		}
 	} else if dated {
 		out = append(out, "Open tickets under 1 GiB RSS: not measured (no open-tickets section for this shape).")
 	}
@@ -271,6 +276,14 @@ func writeLifecycle(w io.Writer, r *Report, seen map[*Report]string) {
 	}
 }
 
+// cacheNote names the worker's workflow cache size when the run recorded it.
+func cacheNote(o *OpenResult) string {
+	if o.WorkflowCacheSize == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", workflow cache %s", thousands(o.WorkflowCacheSize))
+}
+
 // writeOpen writes section 3 of r.
 func writeOpen(w io.Writer, r *Report, seen map[*Report]string) {
 	o := r.Open
@@ -281,12 +294,23 @@ func writeOpen(w io.Writer, r *Report, seen map[*Report]string) {
 	row(w, "Tickets filed for this figure (API, concurrency 32)", fmt.Sprintf("%d of %d in %.0f s (%.1f/s, %d errors)", o.Filed, o.Wanted, o.FileSeconds, o.FilePerSecond, o.FileErrors))
 	row(w, "Open tickets in the application database", o.OpenInDB)
 	row(w, "Running workflows (Temporal visibility)", o.RunningWorkflows)
-	row(w, "Process RSS after GC (Temporal server + web + worker in one process)", mib(o.RSSBytes))
-	row(w, "Go heap in use", mib(o.GoHeapBytes))
+	if o.WorkerRSSBytes > 0 {
+		row(w, "Worker process RSS (a separate `guichet worker` that served every ticket; no forced GC)"+cacheNote(o), mib(o.WorkerRSSBytes))
+		row(w, "Worker process Go heap in use", mib(o.WorkerGoHeapBytes))
+		row(w, "Bench process RSS after GC (Temporal server + web app + load generator, no ticket worker)", mib(o.RSSBytes))
+		row(w, "Bench process Go heap in use", mib(o.GoHeapBytes))
+	} else {
+		row(w, "Process RSS after GC (Temporal server + web + worker in one process)", mib(o.RSSBytes))
+		row(w, "Go heap in use", mib(o.GoHeapBytes))
+	}
 	if o.TemporalDBBytes > 0 {
 		row(w, "Temporal database size (SQLite file with its WAL, or pg_database_size of both PostgreSQL databases)", mib(o.TemporalDBBytes))
 	}
-	row(w, "Worker restart (stop, empty the workflow cache, start)", fmt.Sprintf("%.2f s", o.RestartSeconds))
+	if o.WorkerRSSBytes > 0 {
+		row(w, "Worker restart (SIGTERM the worker process, start a new one until its /readyz answers)", fmt.Sprintf("%.2f s", o.RestartSeconds))
+	} else {
+		row(w, "Worker restart (stop, empty the workflow cache, start)", fmt.Sprintf("%.2f s", o.RestartSeconds))
+	}
 	row(w, "First action on the oldest ticket after the restart (pickup, until visible)", fmt.Sprintf("%.0f ms", o.FirstActionMS))
 	row(w, "Next 20 actions on old tickets after the restart, p50 / p99", fmt.Sprintf("%.0f / %.0f ms", o.NextActions.P50, o.NextActions.P99))
 	fmt.Fprintln(w)

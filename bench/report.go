@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -74,12 +75,23 @@ type OpenResult struct {
 	SettleSeconds    float64 `json:"settle_seconds"`
 	OpenInDB         int     `json:"open_tickets_in_app_db"`
 	RunningWorkflows int64   `json:"running_workflows"`
-	// RSSBytes is the process' resident memory: in the embedded default it
-	// holds the Temporal server, the web app and the worker together.
-	RSSBytes        int64   `json:"rss_bytes"`
-	GoHeapBytes     int64   `json:"go_heap_bytes"`
-	TemporalDBBytes int64   `json:"temporal_db_bytes"`
-	RestartSeconds  float64 `json:"worker_restart_seconds"`
+	// RSSBytes is the bench process' resident memory after a GC. With
+	// WorkerRSSBytes set it holds the Temporal server and the web app (the
+	// worker ran apart); in older runs (no WorkerRSSBytes) it also holds
+	// the worker.
+	RSSBytes    int64 `json:"rss_bytes"`
+	GoHeapBytes int64 `json:"go_heap_bytes"`
+	// WorkerRSSBytes is the resident memory of the separate `guichet
+	// worker` process that served every ticket of this section (VmRSS,
+	// no forced GC), and WorkerGoHeapBytes its Go heap in use; both 0 in
+	// runs whose worker ran inside the bench process.
+	WorkerRSSBytes    int64 `json:"worker_rss_bytes,omitempty"`
+	WorkerGoHeapBytes int64 `json:"worker_go_heap_bytes,omitempty"`
+	// WorkflowCacheSize is the worker's worker.workflow_cache_size (0:
+	// not recorded).
+	WorkflowCacheSize int     `json:"workflow_cache_size,omitempty"`
+	TemporalDBBytes   int64   `json:"temporal_db_bytes"`
+	RestartSeconds    float64 `json:"worker_restart_seconds"`
 	// FirstActionMS is the pickup of the oldest ticket right after the
 	// restart (history replayed); NextActions the 20 next old tickets.
 	FirstActionMS float64 `json:"first_action_after_restart_ms"`
@@ -168,8 +180,12 @@ func readFile(path string) string {
 }
 
 // readRSS returns this process' resident set size (VmRSS), 0 off Linux.
-func readRSS() int64 {
-	f, err := os.Open("/proc/self/status")
+func readRSS() int64 { return readRSSOf("self") }
+
+// readRSSOf returns the resident set size (VmRSS) of process pid ("self"
+// or a number), 0 off Linux or when the process is gone.
+func readRSSOf(pid string) int64 {
+	f, err := os.Open(filepath.Join("/proc", pid, "status")) // #nosec G304 -- /proc/<pid>/status of a process this run started
 	if err != nil {
 		return 0
 	}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -136,8 +137,31 @@ func (b *runner) lifecycle(ctx context.Context) error {
 // openTickets files OpenTickets tickets and leaves them open, then reads
 // the memory, the Temporal database size, and the time a restarted worker
 // takes to serve an action on an old ticket.
-func (b *runner) openTickets(ctx context.Context) error {
-	o := &OpenResult{Wanted: b.o.OpenTickets}
+func (b *runner) openTickets(ctx context.Context) (err error) {
+	o := &OpenResult{Wanted: b.o.OpenTickets, WorkflowCacheSize: b.env.WorkflowCacheSize}
+	// With a separate worker process, the bench process' own worker stops
+	// for the section (so the child does all the work) and starts again
+	// after it.
+	var child WorkerProcess
+	if b.env.StartWorkerProcess != nil {
+		if err := b.env.StopWorker(); err != nil {
+			return fmt.Errorf("stop the in-process worker: %w", err)
+		}
+		defer func() {
+			if child != nil {
+				if serr := child.Stop(); serr != nil {
+					b.env.Logf("open tickets: stop the worker process: %v", serr)
+				}
+			}
+			if serr := b.env.StartWorker(); serr != nil && err == nil {
+				err = fmt.Errorf("restart the in-process worker: %w", serr)
+			}
+		}()
+		if child, err = b.env.StartWorkerProcess(ctx); err != nil {
+			return err
+		}
+		b.env.Logf("open tickets: worker process %d serves the tickets", child.PID())
+	}
 	var numbers = make([]string, b.o.OpenTickets)
 	var filed atomic.Int64
 	t0 := time.Now()
@@ -162,9 +186,28 @@ func (b *runner) openTickets(ctx context.Context) error {
 	if len(kept) < 2 {
 		return fmt.Errorf("only %d tickets filed (%s)", len(kept), l.FirstError)
 	}
-	// The workers drain the first workflow tasks: wait for the last one.
+	// The worker drains the first workflow tasks (a separate worker
+	// process gets no eager start, so it may lag behind the filing): wait
+	// for the last one, as long as the filing was allowed to take.
 	last := kept[len(kept)-1]
-	if err := b.p.reqAPI.waitFor(ctx, last, 10*time.Minute, func(t apiTicket) bool { return t.GroupID != nil }); err != nil {
+	b.env.Logf("open tickets: %d filed in %.0f s; waiting for the worker to route the last one", len(kept), l.Seconds)
+	settled := make(chan struct{})
+	go func() { // progress of a long drain, every 30 s
+		for {
+			select {
+			case <-settled:
+				return
+			case <-time.After(30 * time.Second):
+			}
+			var waiting int
+			if err := b.env.DB.NewSelect().Model((*store.Ticket)(nil)).Where("group_id IS NULL").
+				ColumnExpr("count(*)").Scan(ctx, &waiting); err == nil {
+				b.env.Logf("open tickets: %d not routed yet", waiting)
+			}
+		}
+	}()
+	defer close(settled)
+	if err := b.p.reqAPI.waitFor(ctx, last, max(10*time.Minute, b.o.OpenMax), func(t apiTicket) bool { return t.GroupID != nil }); err != nil {
 		return err
 	}
 	o.SettleSeconds = round3(time.Since(t0).Seconds() - o.FileSeconds)
@@ -191,12 +234,36 @@ func (b *runner) openTickets(ctx context.Context) error {
 		}
 		o.TemporalDBBytes = n
 	}
-	b.env.Logf("open tickets: %d open, RSS %d MiB, Temporal DB %d MiB", o.OpenInDB, o.RSSBytes>>20, o.TemporalDBBytes>>20)
+	if child != nil {
+		o.WorkerRSSBytes = readRSSOf(strconv.Itoa(child.PID()))
+		o.WorkerGoHeapBytes = child.GoHeapBytes(ctx)
+		b.env.Logf("open tickets: %d open, worker process RSS %d MiB (Go heap %d MiB), bench process RSS %d MiB, Temporal DB %d MiB",
+			o.OpenInDB, o.WorkerRSSBytes>>20, o.WorkerGoHeapBytes>>20, o.RSSBytes>>20, o.TemporalDBBytes>>20)
+	} else {
+		b.env.Logf("open tickets: %d open, RSS %d MiB, Temporal DB %d MiB", o.OpenInDB, o.RSSBytes>>20, o.TemporalDBBytes>>20)
+	}
 
-	if b.env.RestartWorker != nil {
+	restart := b.env.RestartWorker
+	if child != nil {
+		// SIGTERM the worker process, then start a fresh one (ready when
+		// its /readyz answers).
+		restart = func(ctx context.Context) error {
+			if err := child.Stop(); err != nil {
+				return fmt.Errorf("stop the worker process: %w", err)
+			}
+			child = nil
+			c, err := b.env.StartWorkerProcess(ctx)
+			if err != nil {
+				return err
+			}
+			child = c
+			return nil
+		}
+	}
+	if restart != nil {
 		b.stopBareWorker() // the SDK's workflow cache is emptied once no worker is left
 		r0 := time.Now()
-		if err := b.env.RestartWorker(ctx); err != nil {
+		if err := restart(ctx); err != nil {
 			return err
 		}
 		o.RestartSeconds = round3(time.Since(r0).Seconds())

@@ -141,6 +141,10 @@ type Worker struct {
 	// ResumeInterval is how often submissions kept while Temporal was
 	// unreachable are retried.
 	ResumeInterval time.Duration `mapstructure:"resume_interval"`
+	// WorkflowCacheSize is the number of ticket workflows the Temporal SDK
+	// keeps in memory (its sticky cache, one per process); a workflow
+	// evicted from it replays its history on its next action.
+	WorkflowCacheSize int `mapstructure:"workflow_cache_size"`
 }
 
 // Auth configures sign-in.

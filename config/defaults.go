@@ -8,6 +8,13 @@ import (
 	"time"
 )
 
+// DefaultWorkflowCacheSize is worker.workflow_cache_size's default. A
+// cached ticket workflow costs about 65 KiB of worker RSS (measured with
+// `guichet bench`, see the README's row), so 3,000 cost ~200 MiB whatever
+// the number of open tickets; the SDK's own default, 10,000, would take
+// ~650 MiB.
+const DefaultWorkflowCacheSize = 3000
+
 // Defaults returns the configuration used when nothing else is given: the
 // embedded default stack (`guichet dev`) on this machine's loopback.
 func Defaults() Config {
@@ -59,7 +66,7 @@ func Defaults() Config {
 			MaxFileBytes:   10 << 20,
 			MaxTicketBytes: 25 << 20,
 		},
-		Worker: Worker{ResumeInterval: 10 * time.Second},
+		Worker: Worker{ResumeInterval: 10 * time.Second, WorkflowCacheSize: DefaultWorkflowCacheSize},
 		Auth: Auth{
 			TOTPRequiredRoles:     []string{},
 			TOTPIssuer:            "Guichet",

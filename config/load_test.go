@@ -231,6 +231,16 @@ academies:
 			},
 		},
 		{
+			name: "the worker's workflow cache size comes from GUICHET_WORKER_WORKFLOW_CACHE_SIZE",
+			env:  map[string]string{"GUICHET_WORKER_WORKFLOW_CACHE_SIZE": "500"},
+			want: func(c *config.Config) { c.Worker.WorkflowCacheSize = 500 },
+		},
+		{
+			name:     "a workflow cache of no workflow is refused",
+			file:     "worker:\n  workflow_cache_size: 0\n",
+			wantErrs: []string{`config: worker.workflow_cache_size = "0" (from {file}): expected a number of workflows of at least 1, like 3000`},
+		},
+		{
 			name:      "an unknown override is an error",
 			overrides: map[string]any{"web.port": 8080},
 			wantErrs:  []string{`config: web.port = "8080": expected a known configuration key`},

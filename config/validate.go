@@ -93,6 +93,9 @@ func (c Config) Validate() error {
 
 	v.hostPort("worker.addr", c.Worker.Addr, true)
 	v.positive("worker.resume_interval", c.Worker.ResumeInterval)
+	if c.Worker.WorkflowCacheSize < 1 {
+		v.add("worker.workflow_cache_size", strconv.Itoa(c.Worker.WorkflowCacheSize), "a number of workflows of at least 1, like 3000")
+	}
 
 	for i, r := range c.Auth.TOTPRequiredRoles {
 		v.oneOf(fmt.Sprintf("auth.totp_required_roles[%d]", i), r, roles()...)

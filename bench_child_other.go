@@ -1,0 +1,9 @@
+//go:build !linux
+
+package main
+
+import "os/exec"
+
+// setChildDiesWithParent does nothing off Linux: the bench stops its
+// worker process itself.
+func setChildDiesWithParent(*exec.Cmd) {}
