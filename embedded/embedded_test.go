@@ -169,34 +169,7 @@ func TestTemporalRunsWorkflowsAndKeepsThemAcrossARestart(t *testing.T) {
 	first := startTemporal(t, opts)
 	c, stopWorker := startWorker(t, first)
 
-	t.Run("runs a workflow with an activity end to end", func(t *testing.T) {
-		ctx := testContext(t)
-		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: greetID, TaskQueue: testTaskQueue}, greetWorkflow, "Guichet")
-		if err != nil {
-			t.Fatalf("start workflow: %v", err)
-		}
-		var got string
-		if err := run.Get(ctx, &got); err != nil {
-			t.Fatalf("workflow result: %v", err)
-		}
-		if got != "Bonjour, Guichet" {
-			t.Errorf("result = %q, want %q", got, "Bonjour, Guichet")
-		}
-	})
-
-	t.Run("registers the namespace with the retention and search attributes asked for", func(t *testing.T) {
-		ctx := testContext(t)
-		if got := describeNamespace(ctx, t, c).GetConfig().GetWorkflowExecutionRetentionTtl().AsDuration(); got != opts.Retention {
-			t.Errorf("retention = %s, want %s", got, opts.Retention)
-		}
-		list, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: testNamespace})
-		if err != nil {
-			t.Fatalf("list search attributes: %v", err)
-		}
-		if got := list.GetCustomAttributes()[testAttribute]; got != enumspb.INDEXED_VALUE_TYPE_KEYWORD {
-			t.Errorf("search attribute %s = %s, want Keyword", testAttribute, got)
-		}
-	})
+	checkFirstLife(t, c, opts.Retention)
 
 	t.Run("serves the web UI", func(t *testing.T) {
 		ctx := testContext(t)
@@ -343,4 +316,39 @@ func TestStartTemporalRejectsAnUnusableAddress(t *testing.T) {
 			}
 		})
 	}
+}
+
+// checkFirstLife runs the subtests common to every persistence on a fresh
+// server: a workflow with an activity runs end to end, and the namespace has
+// the retention and search attribute asked for.
+func checkFirstLife(t *testing.T, c client.Client, retention time.Duration) {
+	t.Helper()
+	t.Run("runs a workflow with an activity end to end", func(t *testing.T) {
+		ctx := testContext(t)
+		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: greetID, TaskQueue: testTaskQueue}, greetWorkflow, "Guichet")
+		if err != nil {
+			t.Fatalf("start workflow: %v", err)
+		}
+		var got string
+		if err := run.Get(ctx, &got); err != nil {
+			t.Fatalf("workflow result: %v", err)
+		}
+		if got != "Bonjour, Guichet" {
+			t.Errorf("result = %q, want %q", got, "Bonjour, Guichet")
+		}
+	})
+
+	t.Run("registers the namespace with the retention and search attributes asked for", func(t *testing.T) {
+		ctx := testContext(t)
+		if got := describeNamespace(ctx, t, c).GetConfig().GetWorkflowExecutionRetentionTtl().AsDuration(); got != retention {
+			t.Errorf("retention = %s, want %s", got, retention)
+		}
+		list, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: testNamespace})
+		if err != nil {
+			t.Fatalf("list search attributes: %v", err)
+		}
+		if got := list.GetCustomAttributes()[testAttribute]; got != enumspb.INDEXED_VALUE_TYPE_KEYWORD {
+			t.Errorf("search attribute %s = %s, want Keyword", testAttribute, got)
+		}
+	})
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/server/common/config"
@@ -55,34 +54,7 @@ func TestTemporalOnPostgresKeepsWorkflowsAndTimersAcrossARestart(t *testing.T) {
 	first := startTemporal(t, opts)
 	c, stopWorker := startWorker(t, first)
 
-	t.Run("runs a workflow with an activity end to end", func(t *testing.T) {
-		ctx := testContext(t)
-		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: greetID, TaskQueue: testTaskQueue}, greetWorkflow, "Guichet")
-		if err != nil {
-			t.Fatalf("start workflow: %v", err)
-		}
-		var got string
-		if err := run.Get(ctx, &got); err != nil {
-			t.Fatalf("workflow result: %v", err)
-		}
-		if got != "Bonjour, Guichet" {
-			t.Errorf("result = %q, want %q", got, "Bonjour, Guichet")
-		}
-	})
-
-	t.Run("registers the namespace with the retention and search attributes asked for", func(t *testing.T) {
-		ctx := testContext(t)
-		if got := describeNamespace(ctx, t, c).GetConfig().GetWorkflowExecutionRetentionTtl().AsDuration(); got != opts.Retention {
-			t.Errorf("retention = %s, want %s", got, opts.Retention)
-		}
-		list, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: testNamespace})
-		if err != nil {
-			t.Fatalf("list search attributes: %v", err)
-		}
-		if got := list.GetCustomAttributes()[testAttribute]; got != enumspb.INDEXED_VALUE_TYPE_KEYWORD {
-			t.Errorf("search attribute %s = %s, want Keyword", testAttribute, got)
-		}
-	})
+	checkFirstLife(t, c, opts.Retention)
 
 	t.Run("lists workflows through the PostgreSQL visibility store", func(t *testing.T) {
 		ctx := testContext(t)
