@@ -308,9 +308,7 @@ func startBackground(s *services, cfg config.Config, db *store.DB, c client.Clie
 	if cfg.Mail.ListenAddr != "" {
 		s.loop(mail.NewListener(db, cfg, c, logger.With("component", "mail-listener")).Run)
 	}
-	resumer := intake.New(db, c, cfg, logger.With("component", "intake"))
-	resumer.ResumeEvery = cfg.Worker.ResumeInterval
-	s.loop(resumer.RunResumer)
+	s.loop(intake.New(db, c, cfg, logger.With("component", "intake")).RunResumer)
 }
 
 // runDev runs the whole embedded stack in one process.

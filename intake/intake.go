@@ -63,14 +63,19 @@ type Service struct {
 }
 
 // New returns a Service. c is the Temporal client (client.Client); cfg
-// gives the ticket timers and each académie's opening hours.
+// gives the ticket timers, each académie's opening hours and the resumer's
+// period (worker.resume_interval).
 func New(db *store.DB, c Starter, cfg config.Config, logger *slog.Logger) *Service {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	every := DefaultResumeEvery
+	if cfg.Worker.ResumeInterval > 0 {
+		every = cfg.Worker.ResumeInterval
+	}
 	return &Service{
 		db: db, client: c, cfg: cfg, logger: logger,
-		ResumeEvery: DefaultResumeEvery, ResumeAfter: DefaultResumeAfter, StartTimeout: DefaultStartTimeout,
+		ResumeEvery: every, ResumeAfter: DefaultResumeAfter, StartTimeout: DefaultStartTimeout,
 	}
 }
 
