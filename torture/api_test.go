@@ -200,15 +200,8 @@ func apiPlan(k int, tech, agent *apiClient) ([]apiStep, string) {
 		{"resolve", tech, map[string]any{"solution": "Câble remplacé."}, status(workflows.StatusResolved, workflows.StatusClosed)},
 		{"accept", agent, map[string]any{"rating_delay": 5, "rating_quality": 5}, status(workflows.StatusClosed)},
 	}
-	switch k {
-	case 0:
-		return nil, workflows.StatusNew
-	case 1:
-		return steps[:1], workflows.StatusInProgress
-	case 2:
-		return steps[:3], workflows.StatusResolved
-	}
-	return steps, workflows.StatusClosed
+	n, want := planCut(k)
+	return steps[:n], want
 }
 
 // apiDrive sends the steps through the API. The API's actions carry no

@@ -396,15 +396,22 @@ func (s *stack) plan(k int) ([]step, string) {
 		{workflows.UpdateResolve, workflows.ResolveInput{Actor: tech, Solution: "Câble remplacé."}},
 		{workflows.UpdateAccept, workflows.AcceptInput{Actor: agent, RatingDelay: 5, RatingQuality: 5}},
 	}
+	n, want := planCut(k)
+	return steps[:n], want
+}
+
+// planCut is how many of the four lifecycle steps (pick up, reply, resolve,
+// accept) a ticket of class k goes through, and the state it ends in.
+func planCut(k int) (int, string) {
 	switch k {
 	case 0:
-		return nil, workflows.StatusNew
+		return 0, workflows.StatusNew
 	case 1:
-		return steps[:1], workflows.StatusInProgress
+		return 1, workflows.StatusInProgress
 	case 2:
-		return steps[:3], workflows.StatusResolved
+		return 3, workflows.StatusResolved
 	}
-	return steps, workflows.StatusClosed
+	return 4, workflows.StatusClosed
 }
 
 // drive sends the steps, each with a stable Update ID (so a retry after a
