@@ -17,10 +17,8 @@ import (
 	"go.temporal.io/server/common/persistence/sql/sqlplugin"
 	postgresplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/postgresql"
 	"go.temporal.io/server/common/resolver"
-	sqliteschema "go.temporal.io/server/schema/sqlite"
 	schematool "go.temporal.io/server/tools/common/schema"
 	sqltool "go.temporal.io/server/tools/sql"
-	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 const (
@@ -153,17 +151,7 @@ func preparePostgres(opts TemporalOptions, tlog log.Logger, logger *slog.Logger)
 	logger.Debug("Temporal PostgreSQL databases ready",
 		slog.String("database", pc.main.DatabaseName), slog.String("visibility", pc.visibility.DatabaseName))
 
-	ns, err := sqliteschema.NewNamespaceConfig(clusterName, opts.Namespace, false, opts.SearchAttributes)
-	if err != nil {
-		return pc, fmt.Errorf("embedded: namespace %q: %w", opts.Namespace, err)
-	}
-	ns.Detail.Config.Retention = durationpb.New(opts.Retention)
-	// Despite its package, CreateNamespaces writes through the generic SQL persistence of
-	// the config's plugin; it does nothing when the namespace exists.
-	if err := sqliteschema.CreateNamespaces(pc.main, ns); err != nil {
-		return pc, fmt.Errorf("embedded: register namespace %q in PostgreSQL database %s: %w", opts.Namespace, pc.main.DatabaseName, err)
-	}
-	return pc, nil
+	return pc, registerNamespace(pc.main, opts)
 }
 
 // createDatabase creates conf.DatabaseName, connected to the maintenance database; an

@@ -302,16 +302,27 @@ func prepareDatabase(opts TemporalOptions, logger *slog.Logger) (*config.SQL, er
 		return nil, fmt.Errorf("embedded: temporal database %s: %w", file, err)
 	}
 
-	ns, err := sqliteschema.NewNamespaceConfig(clusterName, opts.Namespace, false, opts.SearchAttributes)
-	if err != nil {
-		return nil, fmt.Errorf("embedded: namespace %q: %w", opts.Namespace, err)
-	}
-	ns.Detail.Config.Retention = durationpb.New(opts.Retention)
-	// Does nothing when the namespace exists; configureNamespace then reconciles it.
-	if err := sqliteschema.CreateNamespaces(sqlConf, ns); err != nil {
-		return nil, fmt.Errorf("embedded: register namespace %q: %w", opts.Namespace, err)
+	if err := registerNamespace(sqlConf, opts); err != nil {
+		return nil, err
 	}
 	return sqlConf, nil
+}
+
+// registerNamespace writes opts' namespace straight into the persistence of
+// conf before the server starts. Despite its package, CreateNamespaces writes
+// through the generic SQL persistence of the config's plugin (SQLite or
+// PostgreSQL); it does nothing when the namespace exists, and
+// configureNamespace then reconciles it.
+func registerNamespace(conf *config.SQL, opts TemporalOptions) error {
+	ns, err := sqliteschema.NewNamespaceConfig(clusterName, opts.Namespace, false, opts.SearchAttributes)
+	if err != nil {
+		return fmt.Errorf("embedded: namespace %q: %w", opts.Namespace, err)
+	}
+	ns.Detail.Config.Retention = durationpb.New(opts.Retention)
+	if err := sqliteschema.CreateNamespaces(conf, ns); err != nil {
+		return fmt.Errorf("embedded: register namespace %q in %s: %w", opts.Namespace, conf.DatabaseName, err)
+	}
+	return nil
 }
 
 func removeDatabase(file string) {
