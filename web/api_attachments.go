@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"mime"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,16 +25,12 @@ func (s *Server) apiTicketAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return &Error{Code: ENOTFOUND, Key: "api.error.attachment.notfound", Err: err}
 	}
-	a, err := s.viewableAttachment(c, v, t.Number, id)
+	a, err := s.viewableAttachment(c, v, t, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return &Error{Code: ENOTFOUND, Key: "api.error.attachment.notfound", Err: err}
 	}
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, a.ContentType)
-	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": a.Filename}))
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Status(fiber.StatusOK).Send(a.Data)
+	return sendDocument(c, a, "attachment")
 }

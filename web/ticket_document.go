@@ -25,7 +25,11 @@ func (s *Server) ticketDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.viewableAttachment(c, v, number, id)
+	t, err := s.db.VisibleTicket(c.UserContext(), v, number)
+	var a *store.Attachment
+	if err == nil {
+		a, err = s.viewableAttachment(c, v, t, id)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return &Error{Code: ENOTFOUND, Err: err}
 	}
@@ -36,23 +40,30 @@ func (s *Server) ticketDocument(c *fiber.Ctx) error {
 	if c.Query("apercu") == "1" && previewable(a.ContentType) {
 		disposition = "inline"
 	}
+	return sendDocument(c, a, disposition)
+}
+
+// sendDocument answers with document a: its sniffed type, nosniff, never
+// cached, and disposition ("attachment" or "inline") with its file name.
+func sendDocument(c *fiber.Ctx, a *store.Attachment, disposition string) error {
+	header := mime.FormatMediaType(disposition, map[string]string{"filename": a.Filename})
+	if header == "" { // a name FormatMediaType cannot encode: no name rather than no disposition
+		header = disposition
+	}
 	c.Set(fiber.HeaderContentType, a.ContentType)
-	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType(disposition, map[string]string{"filename": a.Filename}))
+	c.Set(fiber.HeaderContentDisposition, header)
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.Status(fiber.StatusOK).Send(a.Data)
 }
 
-// viewableAttachment returns document id of ticket number if v may see it:
-// the ticket is visible to v (store.VisibleTicket), the document is the
-// ticket's, and a document of an internal note only goes to the
-// académie's support staff. Otherwise the error wraps store.ErrNotFound.
-func (s *Server) viewableAttachment(c *fiber.Ctx, v store.Viewer, number string, id int64) (*store.Attachment, error) {
+// viewableAttachment returns document id of ticket t, which v may see
+// (store.VisibleTicket), if v may see the document too: it is the ticket's,
+// and a document of an internal note only goes to the académie's support
+// staff. Otherwise the error wraps store.ErrNotFound.
+func (s *Server) viewableAttachment(c *fiber.Ctx, v store.Viewer, t *store.Ticket, id int64) (*store.Attachment, error) {
 	ctx := c.UserContext()
-	t, err := s.db.VisibleTicket(ctx, v, number)
-	if err != nil {
-		return nil, err
-	}
+	number := t.Number
 	a, err := s.db.VisibleAttachment(ctx, v, number, id)
 	if err != nil {
 		return nil, err
