@@ -112,18 +112,30 @@ func (f *fixture) state(seq int64, status string) workflows.TicketState {
 }
 
 func TestActivityNamesMatchTheContract(t *testing.T) {
-	typ := reflect.TypeOf(&activities.Activities{})
-	var got []string
-	for i := range typ.NumMethod() {
-		got = append(got, typ.Method(i).Name)
-	}
-	want := []string{workflows.ActivityLookupTicket, workflows.ActivityNotify, workflows.ActivityPickTechnician,
-		workflows.ActivityProject, workflows.ActivityRoute,
-		workflows.ActivityDeliverWebhook, workflows.ActivityFailWebhook} // webhooks.go
-	sort.Strings(got)
-	sort.Strings(want)
-	if !slices.Equal(got, want) {
-		t.Fatalf("exported methods (registered as activities) = %v, want %v", got, want)
+	for _, c := range []struct {
+		name string
+		acts any
+		want []string
+	}{
+		{"the ticket and webhook activities are the contract's", &activities.Activities{}, []string{
+			workflows.ActivityLookupTicket, workflows.ActivityNotify, workflows.ActivityPickTechnician,
+			workflows.ActivityProject, workflows.ActivityRoute,
+			workflows.ActivityDeliverWebhook, workflows.ActivityFailWebhook}}, // webhooks.go
+		{"the directory activities are the contract's", &activities.Directory{}, []string{
+			workflows.ActivityListSyncAcademies, workflows.ActivitySyncAcademy}}, // directory.go
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			typ := reflect.TypeOf(c.acts)
+			var got []string
+			for i := range typ.NumMethod() {
+				got = append(got, typ.Method(i).Name)
+			}
+			sort.Strings(got)
+			sort.Strings(c.want)
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("exported methods (registered as activities) = %v, want %v", got, c.want)
+			}
+		})
 	}
 }
 

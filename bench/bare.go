@@ -10,28 +10,26 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"guichet/store"
+	"guichet/workflows"
 )
 
-// BareTaskQueue is the task queue of EmptyWorkflow, apart from Guichet's.
-const BareTaskQueue = "guichet-bench"
+// BareTaskQueue is the task queue of the bare workflow
+// (workflows.BenchEmptyWorkflow), apart from Guichet's.
+const BareTaskQueue = workflows.BenchTaskQueue
 
-// BareWorkflowName is the registered name of EmptyWorkflow.
-const BareWorkflowName = "BenchEmptyWorkflow"
-
-// EmptyWorkflow does nothing: its start is the bare cost of a Temporal
-// workflow start on the server Guichet uses.
-func EmptyWorkflow(workflow.Context) error { return nil }
+// BareWorkflowName is the registered name of workflows.BenchEmptyWorkflow.
+const BareWorkflowName = workflows.BenchWorkflowName
 
 // scratchTable receives the bare inserts: a table of the tickets' shape.
 const scratchTable = "bench_tickets"
 
-// startBareWorker starts the worker of EmptyWorkflow once.
+// startBareWorker starts the worker of the bare workflow once.
 func (b *runner) startBareWorker() error {
 	if b.bareWorker != nil {
 		return nil
 	}
 	w := sdkworker.New(b.env.Temporal, BareTaskQueue, sdkworker.Options{})
-	w.RegisterWorkflowWithOptions(EmptyWorkflow, workflow.RegisterOptions{Name: BareWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.BenchEmptyWorkflow, workflow.RegisterOptions{Name: BareWorkflowName})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start bare worker: %w", err)
 	}
@@ -47,7 +45,7 @@ func (b *runner) stopBareWorker() {
 	}
 }
 
-// bareStart starts EmptyWorkflow; with wait it also waits for its
+// bareStart starts the bare workflow; with wait it also waits for its
 // completion.
 func (b *runner) bareStart(wait bool) Op {
 	return func(ctx context.Context, i int, _ func(string, time.Duration)) error {

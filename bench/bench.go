@@ -209,7 +209,7 @@ type runner struct {
 	o   Options
 	p   *people
 	r   *Report
-	// bareWorker runs EmptyWorkflow (started on first use).
+	// bareWorker runs workflows.BenchEmptyWorkflow (started on first use).
 	bareWorker interface{ Stop() }
 	runID      string
 	// level is the concurrency being measured (part of generated IDs).

@@ -20,7 +20,7 @@ embedded default's, then the production shape's — and each section says which 
    workflow's first projection is visible (the group it routed the ticket to; polled every fifth of
    the time waited so far, 5 to 200 ms, so polling adds at most ~20 % and does not flood the server)
    — against a **bare
-   Temporal start** of an empty workflow (` + "`bench.EmptyWorkflow`" + `, on its own task queue with its own
+   Temporal start** of an empty workflow (` + "`workflows.BenchEmptyWorkflow`" + `, on its own task queue with its own
    worker, on the same Temporal server), the same start **waiting for its completion**, and a **bare
    bun insert** of the same ticket row into a scratch table (` + "`bench_tickets`" + `, same columns) of the
    same database. Ratios Guichet / bare are given for throughput and p50 latency.

@@ -6,14 +6,15 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/testsuite"
-	"go.temporal.io/sdk/workflow"
 
+	"guichet/activities"
 	"guichet/config"
 	"guichet/identity"
 	"guichet/store"
 	"guichet/store/storetest"
+	"guichet/worker"
+	"guichet/workflows"
 )
 
 func TestImportCSV(t *testing.T) {
@@ -169,15 +170,12 @@ func TestDirectorySyncWorkflow(t *testing.T) {
 
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
-	acts := &identity.SyncActivities{Identity: svc}
-	env.RegisterWorkflowWithOptions(identity.DirectorySyncWorkflow, workflowOpts())
-	env.RegisterActivityWithOptions(acts.ListSyncAcademies, activityOpts(identity.ActivityListSyncAcademies))
-	env.RegisterActivityWithOptions(acts.SyncAcademy, activityOpts(identity.ActivitySyncAcademy))
-	env.ExecuteWorkflow(identity.DirectorySyncWorkflowName, identity.DirectorySyncInput{})
+	worker.RegisterDirectory(env, &activities.Directory{Identity: svc})
+	env.ExecuteWorkflow(workflows.DirectorySyncWorkflowName, workflows.DirectorySyncInput{})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	var res identity.DirectorySyncResult
+	var res workflows.DirectorySyncResult
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
@@ -186,12 +184,4 @@ func TestDirectorySyncWorkflow(t *testing.T) {
 			t.Errorf("result = %+v", res)
 		}
 	})
-}
-
-func workflowOpts() workflow.RegisterOptions {
-	return workflow.RegisterOptions{Name: identity.DirectorySyncWorkflowName}
-}
-
-func activityOpts(name string) activity.RegisterOptions {
-	return activity.RegisterOptions{Name: name}
 }

@@ -9,135 +9,18 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
-	sdkworker "go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 
 	"guichet/config"
 	"guichet/store"
 	"guichet/workflows"
 )
 
-// Contract of the directory synchronisation.
-const (
-	// DirectorySyncWorkflowName is the registered name of
-	// DirectorySyncWorkflow.
-	DirectorySyncWorkflowName = "DirectorySyncWorkflow"
-	// DirectoryScheduleID is the Temporal schedule that starts it.
-	DirectoryScheduleID = "guichet-directory-sync"
-	// ActivityListSyncAcademies and ActivitySyncAcademy are the
-	// registered names of its activities.
-	ActivityListSyncAcademies = "ListSyncAcademies"
-	ActivitySyncAcademy       = "SyncAcademy"
-)
-
-// DirectorySyncInput says which académies to synchronise: those listed,
-// or every académie with an LDAP directory when empty.
-type DirectorySyncInput struct {
-	Academies []string
-}
-
-// AcademySyncResult is one académie's synchronisation, as recorded.
-type AcademySyncResult struct {
-	Academy  string
-	RunID    int64
-	Seen     int
-	Added    int
-	Updated  int
-	Disabled int
-	Errors   int
-	// Failure is the error that stopped it, empty when it completed.
-	Failure string
-}
-
-// DirectorySyncResult lists each académie's outcome.
-type DirectorySyncResult struct {
-	Academies []AcademySyncResult
-}
-
-// DirectorySyncWorkflow synchronises the staff directory from the LDAP
-// directories: one activity per académie (heartbeating its progress, which
-// is also written to the database for the administrators' page); an
-// académie whose directory fails does not stop the others, and the
-// workflow fails at the end if one did.
-func DirectorySyncWorkflow(ctx workflow.Context, in DirectorySyncInput) (DirectorySyncResult, error) {
-	var res DirectorySyncResult
-	codes := in.Academies
-	if len(codes) == 0 {
-		lctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
-		if err := workflow.ExecuteActivity(lctx, ActivityListSyncAcademies).Get(ctx, &codes); err != nil {
-			return res, err
-		}
-	}
-	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 4 * time.Hour,
-		HeartbeatTimeout:    2 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: 30 * time.Second, BackoffCoefficient: 2, MaximumAttempts: 3,
-		},
-	})
-	var failed []string
-	for _, code := range codes {
-		var r AcademySyncResult
-		if err := workflow.ExecuteActivity(actx, ActivitySyncAcademy, code).Get(ctx, &r); err != nil {
-			r = AcademySyncResult{Academy: code, Failure: err.Error()}
-			failed = append(failed, code)
-		}
-		res.Academies = append(res.Academies, r)
-	}
-	if len(failed) > 0 {
-		return res, temporal.NewApplicationError(fmt.Sprintf("directory sync failed for %v", failed), "DirectorySyncFailed")
-	}
-	return res, nil
-}
-
-// SyncActivities are the directory synchronisation's activities.
-type SyncActivities struct {
-	Identity *Service
-}
-
-// ListSyncAcademies lists the académies with an LDAP directory.
-func (a *SyncActivities) ListSyncAcademies(context.Context) ([]string, error) {
-	return a.Identity.LDAPAcademies(), nil
-}
-
-// SyncAcademy synchronises one académie, heartbeating the entries seen.
-func (a *SyncActivities) SyncAcademy(ctx context.Context, academy string) (AcademySyncResult, error) {
-	detail := ""
-	if activity.IsActivity(ctx) {
-		detail = activity.GetInfo(ctx).WorkflowExecution.ID
-	}
-	run, err := a.Identity.SyncAcademy(ctx, academy, detail, func(seen int) {
-		if activity.IsActivity(ctx) {
-			activity.RecordHeartbeat(ctx, seen)
-		}
-	})
-	res := AcademySyncResult{Academy: academy}
-	if run != nil {
-		res = AcademySyncResult{Academy: academy, RunID: run.ID, Seen: run.Seen, Added: run.Added,
-			Updated: run.Updated, Disabled: run.Disabled, Errors: run.Errors}
-	}
-	return res, err
-}
-
-// RegisterSync registers DirectorySyncWorkflow and its activities on a
-// worker (of the tickets task queue).
-func RegisterSync(r sdkworker.Registry, cfg config.Config, db *store.DB, log *slog.Logger) {
-	acts := &SyncActivities{Identity: New(cfg, db, log)}
-	r.RegisterWorkflowWithOptions(DirectorySyncWorkflow, workflow.RegisterOptions{Name: DirectorySyncWorkflowName})
-	r.RegisterActivityWithOptions(acts.ListSyncAcademies, activity.RegisterOptions{Name: ActivityListSyncAcademies})
-	r.RegisterActivityWithOptions(acts.SyncAcademy, activity.RegisterOptions{Name: ActivitySyncAcademy})
-}
-
-// TaskQueue is the task queue the synchronisation runs on: the workers'.
-func TaskQueue(cfg config.Config) string {
-	if cfg.Temporal.TaskQueue != "" {
-		return cfg.Temporal.TaskQueue
-	}
-	return workflows.TaskQueue
-}
+// The directory synchronisation's workflow, its contract and its activities
+// live in workflows/ (DirectorySyncWorkflow) and activities/ (Directory);
+// this file holds the synchronisation itself, which the SyncAcademy
+// activity runs, and the client side: starting it, scheduling it.
 
 // SyncAcademy reads every user of an académie's LDAP directory, page by
 // page, writes them to the directory (added, updated, unchanged; roles
@@ -226,14 +109,8 @@ func (s *Service) SyncAcademy(ctx context.Context, academy, detail string, heart
 // returns its workflow ID. Only one runs at a time: while one runs, its ID
 // is returned.
 func StartSync(ctx context.Context, c client.Client, cfg config.Config, academies []string) (string, error) {
-	id := DirectoryScheduleID + "-manual"
-	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       id,
-		TaskQueue:                TaskQueue(cfg),
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		WorkflowExecutionTimeout: 24 * time.Hour,
-	}, DirectorySyncWorkflowName, DirectorySyncInput{Academies: academies})
+	run, err := c.ExecuteWorkflow(ctx, workflows.DirectorySyncStartOptions(workflows.TaskQueueOf(cfg.Temporal.TaskQueue)),
+		workflows.DirectorySyncWorkflowName, workflows.DirectorySyncInput{Academies: academies})
 	if err != nil {
 		return "", fmt.Errorf("identity: start directory sync: %w", err)
 	}
@@ -247,7 +124,7 @@ func StartSync(ctx context.Context, c client.Client, cfg config.Config, academie
 // run it.
 func EnsureSchedule(ctx context.Context, c client.Client, cfg config.Config) error {
 	sc := c.ScheduleClient()
-	h := sc.GetHandle(ctx, DirectoryScheduleID)
+	h := sc.GetHandle(ctx, workflows.DirectoryScheduleID)
 	want := cfg.Directory.SyncInterval > 0 && len(New(cfg, nil, nil).LDAPAcademies()) > 0
 	if !want {
 		if err := h.Delete(ctx); err != nil {
@@ -259,13 +136,9 @@ func EnsureSchedule(ctx context.Context, c client.Client, cfg config.Config) err
 		return nil
 	}
 	spec := client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: cfg.Directory.SyncInterval}}}
-	action := &client.ScheduleWorkflowAction{
-		ID: DirectoryScheduleID, Workflow: DirectorySyncWorkflowName,
-		Args: []any{DirectorySyncInput{}}, TaskQueue: TaskQueue(cfg),
-		WorkflowExecutionTimeout: 24 * time.Hour,
-	}
+	action := workflows.DirectorySyncScheduleAction(workflows.TaskQueueOf(cfg.Temporal.TaskQueue))
 	_, err := sc.Create(ctx, client.ScheduleOptions{
-		ID: DirectoryScheduleID, Spec: spec, Action: action,
+		ID: workflows.DirectoryScheduleID, Spec: spec, Action: action,
 		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
 		Note:    "Synchronisation de l'annuaire depuis LDAP (Guichet)",
 	})

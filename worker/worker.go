@@ -1,6 +1,7 @@
-// Package worker runs Guichet's Temporal worker: the ticket workflow and its
-// activities on the tickets task queue, and the namespace set-up they need
-// (custom search attributes).
+// Package worker runs Guichet's Temporal worker: the ticket, webhook
+// delivery and directory synchronisation workflows and their activities on
+// the tickets task queue, and the namespace set-up they need (custom search
+// attributes).
 package worker
 
 import (
@@ -22,34 +23,43 @@ import (
 	"guichet/workflows"
 )
 
-// New returns a worker (not started) with the ticket workflow and every
-// activity of acts registered, polling cfg.Temporal.TaskQueue (the
+// New returns a worker (not started) polling cfg.Temporal.TaskQueue (the
 // contract's workflows.TaskQueue when empty; intake starts workflows on the
-// same queue). Start it with Start or Run, stop it with Stop.
+// same queue) with every workflow of Guichet and their activities
+// registered: those of the tickets and webhooks (acts) and those of the
+// directory synchronisation (built on acts.DB and cfg). Start it with Start
+// or Run, stop it with Stop.
 func New(c client.Client, cfg config.Config, acts *activities.Activities) sdkworker.Worker {
 	w := sdkworker.New(c, TaskQueue(cfg), sdkworker.Options{})
 	Register(w, acts)
-	identity.RegisterSync(w, cfg, acts.DB, acts.Logger)
+	RegisterDirectory(w, &activities.Directory{Identity: identity.New(cfg, acts.DB, acts.Logger)})
 	return w
 }
 
-// TaskQueue returns the task queue of the ticket workflows: the configured
+// TaskQueue returns the task queue of Guichet's workflows: the configured
 // one, else workflows.TaskQueue.
 func TaskQueue(cfg config.Config) string {
-	if cfg.Temporal.TaskQueue != "" {
-		return cfg.Temporal.TaskQueue
-	}
-	return workflows.TaskQueue
+	return workflows.TaskQueueOf(cfg.Temporal.TaskQueue)
 }
 
-// Register registers the ticket workflow (under workflows.WorkflowName) and
-// the activities (each method under its own name, the workflows.Activity…
+// Register registers the ticket workflow (under workflows.WorkflowName),
+// the webhook delivery workflow (workflows.WebhookWorkflowName) and the
+// activities (each method under its own name, the workflows.Activity…
 // constants) on r. The ticket workflow runs its activities as local
 // activities, by these names: the SDK finds them in this same registry, so
 // they must be registered on every worker that runs the workflow.
 func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.TicketWorkflow, workflow.RegisterOptions{Name: workflows.WorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.WebhookDeliveryWorkflow, workflow.RegisterOptions{Name: workflows.WebhookWorkflowName})
+	r.RegisterActivity(acts)
+}
+
+// RegisterDirectory registers the directory synchronisation workflow
+// (under workflows.DirectorySyncWorkflowName, the name its Temporal
+// schedule starts) and its activities (each method of acts under its own
+// name, workflows.ActivityListSyncAcademies and ActivitySyncAcademy) on r.
+func RegisterDirectory(r sdkworker.Registry, acts *activities.Directory) {
+	r.RegisterWorkflowWithOptions(workflows.DirectorySyncWorkflow, workflow.RegisterOptions{Name: workflows.DirectorySyncWorkflowName})
 	r.RegisterActivity(acts)
 }
 
