@@ -76,7 +76,10 @@ func storeError(what string, err error) error {
 
 // Project writes a state change of the workflow: the ticket snapshot and
 // its new timeline events, in one transaction, idempotently (a retry writes
-// nothing twice and an older snapshot never rewinds a newer one).
+// nothing twice and an older snapshot never rewinds a newer one), then
+// records the webhook deliveries of the events and returns the pending
+// ones (or, for a workflow of an earlier release, starts them: see
+// workflows.ProjectInput).
 func (a *Activities) Project(ctx context.Context, in workflows.ProjectInput) (workflows.ProjectResult, error) {
 	s := in.Ticket
 	if s.Number == "" || s.Status == "" {
@@ -116,7 +119,16 @@ func (a *Activities) Project(ctx context.Context, in workflows.ProjectInput) (wo
 	if _, err := a.DB.ApplyProjection(ctx, s.Number, p, events); err != nil {
 		return workflows.ProjectResult{}, storeError("project "+s.Number, err)
 	}
-	if err := a.enqueueWebhooks(ctx, s, in.Events); err != nil { // webhooks.go
+	pending, err := a.enqueueWebhooks(ctx, s, in.Events) // webhooks.go
+	if err != nil {
+		return workflows.ProjectResult{}, err
+	}
+	if in.ReturnWebhooks {
+		return workflows.ProjectResult{WebhookDeliveries: pending}, nil
+	}
+	// A workflow of an earlier release: start the deliveries here, as it
+	// expects.
+	if err := a.startWebhooks(ctx, pending); err != nil {
 		return workflows.ProjectResult{}, err
 	}
 	return workflows.ProjectResult{}, nil

@@ -70,10 +70,10 @@ func Sign(secret string, body []byte) string {
 }
 
 // enqueueWebhooks records the deliveries of a projection's events to the
-// académie's subscriptions and starts a delivery workflow for each one
-// still pending. Project calls it after writing; it is idempotent (a
-// retried projection records nothing twice and starts nothing twice).
-func (a *Activities) enqueueWebhooks(ctx context.Context, s workflows.TicketState, events []workflows.Event) error {
+// académie's subscriptions and returns the IDs of those still pending (new
+// or recorded by an earlier try), oldest first. Project calls it after
+// writing; it is idempotent (a retried projection records nothing twice).
+func (a *Activities) enqueueWebhooks(ctx context.Context, s workflows.TicketState, events []workflows.Event) ([]int64, error) {
 	var evs []store.WebhookEvent
 	for _, ev := range events {
 		if ev.Kind == workflows.EventMailSent {
@@ -89,29 +89,43 @@ func (a *Activities) enqueueWebhooks(ctx context.Context, s workflows.TicketStat
 		}
 		b, err := json.Marshal(p)
 		if err != nil {
-			return fmt.Errorf("activities: webhook payload of %s: %w", s.Number, err)
+			return nil, fmt.Errorf("activities: webhook payload of %s: %w", s.Number, err)
 		}
 		evs = append(evs, store.WebhookEvent{Seq: ev.Seq, Kind: ev.Kind, Payload: string(b)})
 	}
 	pending, err := a.DB.EnqueueWebhookDeliveries(ctx, s.Academy, s.Number, evs)
 	if err != nil {
-		return fmt.Errorf("activities: enqueue webhooks: %w", err)
+		return nil, fmt.Errorf("activities: enqueue webhooks: %w", err)
 	}
-	if len(pending) == 0 {
+	ids := make([]int64, 0, len(pending))
+	for _, d := range pending {
+		ids = append(ids, d.ID)
+	}
+	return ids, nil
+}
+
+// startWebhooks starts the delivery workflow of each delivery, through the
+// activity's Temporal client, on the workflow's task queue; one already
+// started is left alone. It serves the ticket workflows of earlier
+// releases (before versionWebhookChildren), which expect Project to start
+// them; the current one starts them as child workflows, with the same
+// workflow IDs.
+func (a *Activities) startWebhooks(ctx context.Context, deliveries []int64) error {
+	if len(deliveries) == 0 {
 		return nil
 	}
 	c := activity.GetClient(ctx)
 	queue := activity.GetInfo(ctx).TaskQueue
-	for _, d := range pending {
+	for _, id := range deliveries {
 		_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-			ID:                       workflows.WebhookWorkflowID(d.ID),
+			ID:                       workflows.WebhookWorkflowID(id),
 			TaskQueue:                queue,
 			WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		}, workflows.WebhookWorkflowName, workflows.WebhookInput{DeliveryID: d.ID})
+		}, workflows.WebhookWorkflowName, workflows.WebhookInput{DeliveryID: id})
 		var started *serviceerror.WorkflowExecutionAlreadyStarted
 		if err != nil && !errors.As(err, &started) {
-			return fmt.Errorf("activities: start webhook delivery %d: %w", d.ID, err)
+			return fmt.Errorf("activities: start webhook delivery %d: %w", id, err)
 		}
 	}
 	return nil

@@ -42,7 +42,7 @@ const recordEnv = "GUICHET_RECORD_HISTORIES"
 // the ticket workflow version the ticket history exercises: give a new
 // workflow.GetVersion change a new directory, and keep the old ones.
 const (
-	ticketSet    = "local-activities"
+	ticketSet    = "webhook-children"
 	webhookSet   = "webhook-delivery"
 	directorySet = "directory-sync"
 	benchSet     = "bench"
@@ -231,6 +231,15 @@ func TestEveryWorkflowRunsOnTheWorker(t *testing.T) {
 		want := "accepted=delivered resolved=delivered picked_up=delivered created=delivered"
 		if got := strings.Join(kinds, " "); got != want {
 			t.Fatalf("deliveries (newest first) = %s, want %s", got, want)
+		}
+		for _, d := range log {
+			desc, err := c.DescribeWorkflowExecution(ctx, workflows.WebhookWorkflowID(d.ID), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p := desc.GetWorkflowExecutionInfo().GetParentExecution().GetWorkflowId(); p != workflows.TicketWorkflowID(number) {
+				t.Errorf("delivery %d started by %q, want by the ticket workflow %s", d.ID, p, number)
+			}
 		}
 		r.record(t, workflows.TicketWorkflowID(number), ticketSet, "accepted-with-webhooks")
 		r.record(t, workflows.WebhookWorkflowID(log[len(log)-1].ID), webhookSet, "delivered-after-a-retry")

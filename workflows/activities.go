@@ -69,13 +69,31 @@ type Event struct {
 // means NULL —, validation fields, updated_at = Ticket.UpdatedAt,
 // projected_seq = max(projected_seq, Ticket.Seq)) and the events to insert
 // (ON CONFLICT (ticket_number, seq) DO NOTHING). All in one transaction.
+//
+// The projection also records the webhook deliveries of the events (to the
+// académie's active subscriptions that want them, idempotently). With
+// ReturnWebhooks it returns the pending ones in
+// ProjectResult.WebhookDeliveries for the workflow to start (as child
+// workflows); without it (histories recorded before versionWebhookChildren,
+// or a worker of the previous release scheduling it during a rolling
+// deploy), the activity starts their delivery workflows itself, as the
+// first releases did.
 type ProjectInput struct {
 	Ticket TicketState
 	Events []Event
+	// ReturnWebhooks: return the pending deliveries instead of starting
+	// their workflows.
+	ReturnWebhooks bool
 }
 
 // ProjectResult is the output of ActivityProject.
-type ProjectResult struct{}
+type ProjectResult struct {
+	// WebhookDeliveries are the IDs of the pending webhook deliveries of
+	// the projected events (new or recorded by an earlier attempt), oldest
+	// first; set only with ProjectInput.ReturnWebhooks. Empty in the
+	// results recorded by earlier releases.
+	WebhookDeliveries []int64
+}
 
 // RouteInput is the input of ActivityRoute.
 type RouteInput struct {

@@ -66,6 +66,9 @@ type fakeActivities struct {
 	// outage); projectCalls counts every call.
 	failProjects int
 	projectCalls int
+	// webhooks are the pending webhook deliveries Project returns for the
+	// events of each kind (when asked to return them).
+	webhooks map[string][]int64
 }
 
 func (f *fakeActivities) Project(_ context.Context, in ProjectInput) (ProjectResult, error) {
@@ -77,7 +80,13 @@ func (f *fakeActivities) Project(_ context.Context, in ProjectInput) (ProjectRes
 		return ProjectResult{}, errors.New("database is locked")
 	}
 	f.projects = append(f.projects, in)
-	return ProjectResult{}, nil
+	var res ProjectResult
+	for _, ev := range in.Events {
+		if in.ReturnWebhooks {
+			res.WebhookDeliveries = append(res.WebhookDeliveries, f.webhooks[ev.Kind]...)
+		}
+	}
+	return res, nil
 }
 
 func (f *fakeActivities) Route(_ context.Context, _ RouteInput) (RouteResult, error) {

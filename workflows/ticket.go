@@ -23,6 +23,12 @@ const (
 	// one workflow task instead of four, an action one instead of three.
 	// DefaultVersion (histories recorded before) keeps regular activities.
 	versionLocalActivities = "local-activities"
+	// versionWebhookChildren: the webhook deliveries of a projection are
+	// started by the workflow, as child workflows (ParentClosePolicy
+	// ABANDON), from the delivery IDs the Project activity returns, instead
+	// of by the Project activity through a Temporal client, which made
+	// every action wait on those calls (version 1). See startWebhooks.
+	versionWebhookChildren = "webhook-children"
 )
 
 // TicketWorkflow is the whole lifecycle of one ticket, from submission to
@@ -229,7 +235,8 @@ func (t *ticket) commit(ctx workflow.Context, next TicketState, events ...Event)
 	// The sequences are spent even if the projection fails: a failed attempt
 	// may have written them, and a later event must not collide with them.
 	t.s.Seq = next.Seq
-	err := t.execute(ctx, forever, ActivityProject, ProjectInput{Ticket: next, Events: events}).Get(ctx, nil)
+	var res ProjectResult
+	err := t.execute(ctx, forever, ActivityProject, ProjectInput{Ticket: next, Events: events, ReturnWebhooks: true}).Get(ctx, &res)
 	if err != nil {
 		return UpdateResult{}, fmt.Errorf("workflows: project %s: %w", next.Number, err)
 	}
@@ -237,6 +244,7 @@ func (t *ticket) commit(ctx workflow.Context, next TicketState, events ...Event)
 	t.s = next
 	t.handled++
 	t.upsertSearch(ctx, prev, next)
+	t.startWebhooks(ctx, res.WebhookDeliveries)
 	t.wake.SendAsync(struct{}{})
 	return UpdateResult{Status: next.Status, Seq: next.Seq}, nil
 }
