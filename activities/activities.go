@@ -1,8 +1,11 @@
-// Package activities implements the ticket workflow's activities: they
-// project the workflow's state into the database, route tickets, pick
-// technicians and queue notification mails. Each is a method of Activities
-// named exactly as its workflows.Activity… constant; the worker registers
-// the struct, so the method name is the registered activity name.
+// Package activities implements the activities of Guichet's workflows:
+// those of the ticket workflow (Activities: they project the workflow's
+// state into the database, route tickets, pick technicians, queue
+// notification mails and record webhook deliveries), of the webhook
+// deliveries (Activities, webhooks.go) and of the directory
+// synchronisation (Directory, directory.go). Each is a method named exactly
+// as its workflows.Activity… constant; the worker registers the structs, so
+// the method name is the registered activity name.
 package activities
 
 import (

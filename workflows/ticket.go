@@ -27,7 +27,9 @@ const (
 	// started by the workflow, as child workflows (ParentClosePolicy
 	// ABANDON), from the delivery IDs the Project activity returns, instead
 	// of by the Project activity through a Temporal client, which made
-	// every action wait on those calls (version 1). See startWebhooks.
+	// every action wait on those calls (version 1). Asked at the first
+	// projection that has deliveries, not at the start of a run: a ticket
+	// without webhooks records no marker. See startWebhooks.
 	versionWebhookChildren = "webhook-children"
 )
 
@@ -56,7 +58,7 @@ type ticket struct {
 	// searchSynced: this run has upserted every search attribute once.
 	searchSynced bool
 	handled      int // state changes committed in this run (see MaxUpdatesPerRun)
-	pending      int // notification goroutines in flight
+	pending      int // notification goroutines and webhook starts in flight
 
 	// The armed timer, kept across loop iterations while it still applies.
 	timerKind   string
