@@ -43,6 +43,17 @@ func SQLite(t testing.TB) *store.DB {
 // named by GUICHET_TEST_POSTGRES_DSN, dropped at the end.
 func Postgres(t testing.TB) *store.DB {
 	t.Helper()
+	db := EmptyPostgres(t)
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// EmptyPostgres returns a database created for this test, not migrated, on
+// the server named by GUICHET_TEST_POSTGRES_DSN, dropped at the end.
+func EmptyPostgres(t testing.TB) *store.DB {
+	t.Helper()
 	dsn := os.Getenv("GUICHET_TEST_POSTGRES_DSN")
 	if dsn == "" {
 		t.Fatal("GUICHET_TEST_POSTGRES_DSN is not set: run the tests with `make test` (it starts a throwaway PostgreSQL)")
@@ -71,9 +82,6 @@ func Postgres(t testing.TB) *store.DB {
 			closeOrLog(t, a, "admin connection")
 		}
 	})
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	return db
 }
 
