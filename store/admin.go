@@ -144,23 +144,7 @@ func DisplayName(p Person) string {
 
 // ---- News ----
 
-// NewsItem is a news row with every column (News has the original ones).
-type NewsItem struct {
-	bun.BaseModel `bun:"table:news"`
-
-	ID          int64      `bun:"id,pk,autoincrement"`
-	AcademyCode string     `bun:"academy_code,notnull"`
-	Title       string     `bun:"title,notnull"`
-	Body        string     `bun:"body,notnull"`
-	AuthorID    *int64     `bun:"author_id"`
-	PublishedAt time.Time  `bun:"published_at,notnull"`
-	ExpiresAt   *time.Time `bun:"expires_at"`
-	// Draft news is never shown to requesters, whatever its dates.
-	Draft     bool       `bun:"draft,notnull"`
-	UpdatedAt *time.Time `bun:"updated_at"`
-}
-
-// News states, as NewsItem.State reports them.
+// News states, as News.State reports them.
 const (
 	NewsDraft     = "draft"
 	NewsScheduled = "scheduled"
@@ -170,7 +154,7 @@ const (
 
 // State is where the item stands at now: draft, scheduled (publication
 // date to come), published or expired.
-func (n NewsItem) State(now time.Time) string {
+func (n News) State(now time.Time) string {
 	switch {
 	case n.Draft:
 		return NewsDraft
@@ -201,8 +185,8 @@ func (db *DB) PublishedNews(ctx context.Context, academy string, now time.Time, 
 
 // NewsOf lists every news item of an académie (for management), newest
 // publication first.
-func (db *DB) NewsOf(ctx context.Context, academy string) ([]NewsItem, error) {
-	var ns []NewsItem
+func (db *DB) NewsOf(ctx context.Context, academy string) ([]News, error) {
+	var ns []News
 	if err := db.NewSelect().Model(&ns).Where("academy_code = ?", academy).
 		OrderExpr("published_at DESC, id DESC").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("store: news of %s: %w", academy, err)
@@ -210,14 +194,14 @@ func (db *DB) NewsOf(ctx context.Context, academy string) ([]NewsItem, error) {
 	return ns, nil
 }
 
-// GetNewsItem returns one news item of an académie, or an error wrapping
+// GetNews returns one news item of an académie, or an error wrapping
 // ErrNotFound.
-func (db *DB) GetNewsItem(ctx context.Context, academy string, id int64) (*NewsItem, error) {
-	return getNewsItem(ctx, db.DB, academy, id)
+func (db *DB) GetNews(ctx context.Context, academy string, id int64) (*News, error) {
+	return getNews(ctx, db.DB, academy, id)
 }
 
-func getNewsItem(ctx context.Context, db bun.IDB, academy string, id int64) (*NewsItem, error) {
-	n := new(NewsItem)
+func getNews(ctx context.Context, db bun.IDB, academy string, id int64) (*News, error) {
+	n := new(News)
 	if err := db.NewSelect().Model(n).Where("id = ?", id).Where("academy_code = ?", academy).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("store: news %d of %s: %w", id, academy, notFound(err))
 	}
@@ -227,7 +211,7 @@ func getNewsItem(ctx context.Context, db bun.IDB, academy string, id int64) (*Ne
 // SaveNews creates (n.ID == 0, setting it) or updates a news item of
 // by.Academy. Title and body are required; an expiry must follow the
 // publication.
-func (db *DB) SaveNews(ctx context.Context, by Editor, n *NewsItem) error {
+func (db *DB) SaveNews(ctx context.Context, by Editor, n *News) error {
 	n.Title, n.Body = strings.TrimSpace(n.Title), strings.TrimSpace(n.Body)
 	if n.Title == "" || n.Body == "" {
 		return fmt.Errorf("store: save news: title and body are required: %w", ErrInvalid)
@@ -258,7 +242,7 @@ func (db *DB) SaveNews(ctx context.Context, by Editor, n *NewsItem) error {
 				return "", "", fmt.Errorf("store: create news %q: %w", n.Title, err)
 			}
 		} else {
-			if _, err := getNewsItem(ctx, tx, by.Academy, n.ID); err != nil {
+			if _, err := getNews(ctx, tx, by.Academy, n.ID); err != nil {
 				return "", "", err
 			}
 			if _, err := tx.NewUpdate().Model(n).
@@ -271,7 +255,7 @@ func (db *DB) SaveNews(ctx context.Context, by Editor, n *NewsItem) error {
 	})
 }
 
-func newsDetails(n *NewsItem) string {
+func newsDetails(n *News) string {
 	d := "publication " + n.PublishedAt.Format(time.RFC3339)
 	if n.ExpiresAt != nil {
 		d += ", expiration " + n.ExpiresAt.Format(time.RFC3339)
@@ -287,7 +271,7 @@ func newsDetails(n *NewsItem) string {
 func (db *DB) PublishNews(ctx context.Context, by Editor, id int64, at time.Time) error {
 	at = at.UTC()
 	return db.audited(ctx, by, AuditNewsPublish, func(ctx context.Context, tx bun.Tx) (string, string, error) {
-		n, err := getNewsItem(ctx, tx, by.Academy, id)
+		n, err := getNews(ctx, tx, by.Academy, id)
 		if err != nil {
 			return "", "", err
 		}
@@ -307,7 +291,7 @@ func (db *DB) PublishNews(ctx context.Context, by Editor, id int64, at time.Time
 func (db *DB) ExpireNews(ctx context.Context, by Editor, id int64, at time.Time) error {
 	at = at.UTC()
 	return db.audited(ctx, by, AuditNewsExpire, func(ctx context.Context, tx bun.Tx) (string, string, error) {
-		n, err := getNewsItem(ctx, tx, by.Academy, id)
+		n, err := getNews(ctx, tx, by.Academy, id)
 		if err != nil {
 			return "", "", err
 		}
@@ -326,7 +310,7 @@ func (db *DB) ExpireNews(ctx context.Context, by Editor, id int64, at time.Time)
 // DeleteNews removes a news item.
 func (db *DB) DeleteNews(ctx context.Context, by Editor, id int64) error {
 	return db.audited(ctx, by, AuditNewsDelete, func(ctx context.Context, tx bun.Tx) (string, string, error) {
-		n, err := getNewsItem(ctx, tx, by.Academy, id)
+		n, err := getNews(ctx, tx, by.Academy, id)
 		if err != nil {
 			return "", "", err
 		}

@@ -69,11 +69,11 @@ func TestNewsManagement(t *testing.T) {
 		ctx := context.Background()
 		f := newAdminFixture(t, db)
 		now := time.Now().UTC()
-		draft := &store.NewsItem{Title: "Brouillon", Body: "Pas encore.", Draft: true}
-		live := &store.NewsItem{Title: "Sites web hébergés", Body: "Accès difficile.", PublishedAt: now.Add(-time.Hour)}
-		later := &store.NewsItem{Title: "Mouvement intra", Body: "Bientôt.", PublishedAt: now.Add(48 * time.Hour)}
-		gone := &store.NewsItem{Title: "Ancienne", Body: "Finie.", PublishedAt: now.Add(-72 * time.Hour), ExpiresAt: ptr(now.Add(-time.Hour))}
-		for _, n := range []*store.NewsItem{draft, live, later, gone} {
+		draft := &store.News{Title: "Brouillon", Body: "Pas encore.", Draft: true}
+		live := &store.News{Title: "Sites web hébergés", Body: "Accès difficile.", PublishedAt: now.Add(-time.Hour)}
+		later := &store.News{Title: "Mouvement intra", Body: "Bientôt.", PublishedAt: now.Add(48 * time.Hour)}
+		gone := &store.News{Title: "Ancienne", Body: "Finie.", PublishedAt: now.Add(-72 * time.Hour), ExpiresAt: ptr(now.Add(-time.Hour))}
+		for _, n := range []*store.News{draft, live, later, gone} {
 			if err := db.SaveNews(ctx, f.by, n); err != nil {
 				t.Fatal(err)
 			}
@@ -95,7 +95,7 @@ func TestNewsManagement(t *testing.T) {
 			}
 		})
 		t.Run("each item reports its state", func(t *testing.T) {
-			for n, want := range map[*store.NewsItem]string{draft: store.NewsDraft, live: store.NewsPublished, later: store.NewsScheduled, gone: store.NewsExpired} {
+			for n, want := range map[*store.News]string{draft: store.NewsDraft, live: store.NewsPublished, later: store.NewsScheduled, gone: store.NewsExpired} {
 				if got := n.State(now); got != want {
 					t.Errorf("%s: state %s, want %s", n.Title, got, want)
 				}
@@ -122,7 +122,7 @@ func TestNewsManagement(t *testing.T) {
 			}
 		})
 		t.Run("an expiry before publication is refused", func(t *testing.T) {
-			n := &store.NewsItem{Title: "x", Body: "y", PublishedAt: now, ExpiresAt: ptr(now.Add(-time.Minute))}
+			n := &store.News{Title: "x", Body: "y", PublishedAt: now, ExpiresAt: ptr(now.Add(-time.Minute))}
 			if err := db.SaveNews(ctx, f.by, n); !errors.Is(err, store.ErrInvalid) {
 				t.Fatalf("SaveNews = %v, want ErrInvalid", err)
 			}
@@ -141,7 +141,7 @@ func TestNewsManagement(t *testing.T) {
 			if err := db.SaveNews(ctx, f.by, later); err != nil {
 				t.Fatal(err)
 			}
-			got, err := db.GetNewsItem(ctx, "creteil", later.ID)
+			got, err := db.GetNews(ctx, "creteil", later.ID)
 			if err != nil || got.Title != "Mouvement intra 2026" {
 				t.Fatalf("got %+v, %v", got, err)
 			}

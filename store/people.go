@@ -90,21 +90,14 @@ func foldName(s string) string {
 	return strings.TrimSuffix(b.String(), " ")
 }
 
-// personRow is a Person plus the search key, which only this package
-// writes.
-type personRow struct {
-	Person  `bun:",extend"`
-	NameKey string `bun:"name_key,notnull"`
-}
-
-// preparePerson normalises p before it is written and returns its row.
-func preparePerson(p *Person, now time.Time) personRow {
+// preparePerson normalises p before it is written and sets its search key.
+func preparePerson(p *Person, now time.Time) {
 	p.Login = NormalizeLogin(p.Login)
 	if p.CreatedAt.IsZero() {
 		p.CreatedAt = now
 	}
 	p.UpdatedAt = now
-	return personRow{Person: *p, NameKey: NameKey(p.LastName, p.FirstName)}
+	p.NameKey = NameKey(p.LastName, p.FirstName)
 }
 
 // InsertPeople inserts people in one statement (per batch of 500) through
@@ -115,21 +108,19 @@ func InsertPeople(ctx context.Context, db bun.IDB, people []*Person) error {
 	const batch = 500
 	for start := 0; start < len(people); start += batch {
 		part := people[start:min(start+batch, len(people))]
-		rows := make([]personRow, len(part))
+		rows := make([]*Person, len(part))
 		for i, p := range part {
 			if p.Login == "" {
 				return fmt.Errorf("store: insert person %q %q: empty login", p.LastName, p.FirstName)
 			}
-			rows[i] = preparePerson(p, now)
+			preparePerson(p, now)
+			rows[i] = p
 		}
 		// Listing every column (all but id) matters on SQLite: for a
 		// multi-row insert bun otherwise drops the columns whose value is
 		// zero in the first row, losing them for the other rows too.
 		if _, err := db.NewInsert().Model(&rows).ExcludeColumn("id").Returning("id").Exec(ctx); err != nil {
 			return fmt.Errorf("store: insert %d people: %w", len(rows), err)
-		}
-		for i, p := range part {
-			p.ID = rows[i].ID
 		}
 	}
 	return nil
@@ -150,8 +141,8 @@ func (db *DB) UpsertPersonByLogin(ctx context.Context, p *Person) error {
 	if strings.TrimSpace(p.Login) == "" {
 		return errors.New("store: upsert person: empty login")
 	}
-	row := preparePerson(p, time.Now().UTC())
-	_, err := db.NewInsert().Model(&row).ExcludeColumn("id").
+	preparePerson(p, time.Now().UTC())
+	_, err := db.NewInsert().Model(p).ExcludeColumn("id").
 		On("CONFLICT (login) DO UPDATE").
 		Set("academy_code = EXCLUDED.academy_code").
 		Set("last_name = EXCLUDED.last_name").
@@ -352,8 +343,8 @@ func (db *DB) SearchPeople(ctx context.Context, academy, query string, limit int
 		limit = 20
 	}
 	limit = min(limit, 200)
-	var rows []personRow
-	q := db.NewSelect().Model(&rows).Where("disabled = ?", false)
+	var people []Person
+	q := db.NewSelect().Model(&people).Where("disabled = ?", false)
 	if academy != "" {
 		q = q.Where("academy_code = ?", academy)
 	}
@@ -361,10 +352,6 @@ func (db *DB) SearchPeople(ctx context.Context, academy, query string, limit int
 	q = db.nameMatch(q, words) // also orders by name_key, id
 	if err := q.Limit(limit).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("store: search people %q: %w", query, err)
-	}
-	people := make([]Person, len(rows))
-	for i, r := range rows {
-		people[i] = r.Person
 	}
 	return people, nil
 }
