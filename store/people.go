@@ -245,87 +245,6 @@ func (db *DB) Authenticate(ctx context.Context, login, password string) (*Person
 	return p, nil
 }
 
-// validRole reports whether role is one of the Role… constants.
-func validRole(role string) bool {
-	switch role {
-	case RoleRequester, RoleTechnician, RoleSupervisor, RoleAdministrator:
-		return true
-	}
-	return false
-}
-
-// GrantRole gives the person a role in an académie; granting it twice is
-// harmless.
-func (db *DB) GrantRole(ctx context.Context, personID int64, academy, role string) error {
-	return GrantRoles(ctx, db.DB, []RoleGrant{{PersonID: personID, AcademyCode: academy, Role: role}})
-}
-
-// GrantRoles inserts role grants through db (which may be a transaction),
-// ignoring those already there. It is the bulk form of GrantRole.
-func GrantRoles(ctx context.Context, db bun.IDB, grants []RoleGrant) error {
-	if len(grants) == 0 {
-		return nil
-	}
-	for _, g := range grants {
-		if !validRole(g.Role) {
-			return fmt.Errorf("store: grant role %q: unknown role", g.Role)
-		}
-		if g.AcademyCode == "" {
-			return fmt.Errorf("store: grant role %q to person %d: empty académie", g.Role, g.PersonID)
-		}
-	}
-	if _, err := db.NewInsert().Model(&grants).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
-		return fmt.Errorf("store: grant %d roles: %w", len(grants), err)
-	}
-	return nil
-}
-
-// RevokeRoles takes the given roles away from a person in an académie
-// (roles they do not hold are ignored).
-func (db *DB) RevokeRoles(ctx context.Context, personID int64, academy string, roles []string) error {
-	_, err := db.NewDelete().Model((*RoleGrant)(nil)).
-		Where("person_id = ?", personID).
-		Where("academy_code = ?", academy).
-		Where("role IN (?)", bun.In(roles)).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("store: revoke roles %v of person %d in %s: %w", roles, personID, academy, err)
-	}
-	return nil
-}
-
-// RevokeRole takes a role away; revoking a role not held is harmless.
-func (db *DB) RevokeRole(ctx context.Context, personID int64, academy, role string) error {
-	_, err := db.NewDelete().Model((*RoleGrant)(nil)).
-		Where("person_id = ?", personID).
-		Where("academy_code = ?", academy).
-		Where("role = ?", role).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("store: revoke role %q of person %d in %s: %w", role, personID, academy, err)
-	}
-	return nil
-}
-
-// Roles lists the person's grants, ordered by académie then role.
-func (db *DB) Roles(ctx context.Context, personID int64) ([]RoleGrant, error) {
-	var grants []RoleGrant
-	err := db.NewSelect().Model(&grants).Where("person_id = ?", personID).
-		Order("academy_code", "role").Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("store: roles of person %d: %w", personID, err)
-	}
-	return grants, nil
-}
-
-// HasRole reports whether grants give role in académie academy.
-func HasRole(grants []RoleGrant, academy, role string) bool {
-	for _, g := range grants {
-		if g.AcademyCode == academy && g.Role == role {
-			return true
-		}
-	}
-	return false
-}
-
 // SearchPeople finds enabled people of an académie (every académie when
 // academy is empty) whose last or first name starts with each word of
 // query, ignoring case and accents ("lef jean" finds Lefèvre Jean-Noël).
@@ -386,4 +305,9 @@ func (db *DB) AssetsOf(ctx context.Context, personID int64) ([]Asset, error) {
 		return nil, fmt.Errorf("store: assets of person %d: %w", personID, err)
 	}
 	return assets, nil
+}
+
+// DisplayName is "Prénom NOM".
+func DisplayName(p Person) string {
+	return strings.TrimSpace(p.FirstName + " " + strings.ToUpper(p.LastName))
 }
