@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -26,10 +28,15 @@ const (
 	EnvPGBin = "PGBIN"
 )
 
+// server is the throwaway server of this test process, started once.
 var server struct {
 	once sync.Once
 	dsn  string
 	err  error
+
+	mu     sync.Mutex
+	keeper *exec.Cmd      // the keeper script; nil once stopped
+	stdin  io.WriteCloser // its stdin: closing it stops the server
 }
 
 // PostgresDSN returns the DSN of the PostgreSQL server the tests of this
@@ -45,11 +52,19 @@ func PostgresDSN(t testing.TB) string {
 	if os.Getenv(EnvPostgres) == "off" {
 		t.Skip("PostgreSQL tests disabled: " + EnvPostgres + "=off")
 	}
-	server.once.Do(func() { server.dsn, server.err = startServer() })
-	if server.err != nil {
-		t.Fatalf("storetest: %v", server.err)
+	server.once.Do(func() {
+		dsn, err := startServer()
+		server.mu.Lock()
+		server.dsn, server.err = dsn, err
+		server.mu.Unlock()
+	})
+	server.mu.Lock()
+	dsn, err := server.dsn, server.err
+	server.mu.Unlock()
+	if err != nil {
+		t.Fatalf("storetest: %v", err)
 	}
-	return server.dsn
+	return dsn
 }
 
 // pgBin finds the server binaries as .ci/with-postgres does.
@@ -58,7 +73,7 @@ func pgBin() (string, error) {
 		if dir == "" {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(dir, "initdb")); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, "initdb")); err == nil { // #nosec G703 -- PGBIN names the test server's binaries
 			return dir, nil
 		}
 	}
@@ -134,14 +149,15 @@ func startServer() (string, error) {
 		_ = os.RemoveAll(dir)
 		return "", fmt.Errorf("throwaway PostgreSQL: start bash: %w", err)
 	}
-	// stdin stays open for the life of the process: its end tells the
-	// keeper to stop the server. Keep it reachable so it is never
-	// finalised (closed) early.
-	keeperStdin = stdin
 	sc := bufio.NewScanner(stdout)
 	var out []string
 	for sc.Scan() {
 		if sc.Text() == "ready" {
+			// stdin stays open for the life of the process (held here, so
+			// never finalised): its end tells the keeper to stop the server.
+			server.mu.Lock()
+			server.keeper, server.stdin = cmd, stdin
+			server.mu.Unlock()
 			return fmt.Sprintf("postgres://guichet@127.0.0.1:%d/postgres?sslmode=disable", port), nil
 		}
 		out = append(out, sc.Text())
@@ -150,8 +166,26 @@ func startServer() (string, error) {
 	return "", fmt.Errorf("throwaway PostgreSQL 15 (%s) failed: %s", bin, strings.Join(out, "\n"))
 }
 
-// keeperStdin is the keeper's stdin, open until the process ends.
-var keeperStdin any
+// StopPostgres stops the throwaway server now, if this process started
+// one, and waits until it is gone. It is optional: the server stops by
+// itself when the process ends. For a TestMain:
+//
+//	func TestMain(m *testing.M) {
+//		code := m.Run()
+//		storetest.StopPostgres()
+//		os.Exit(code)
+//	}
+func StopPostgres() {
+	server.mu.Lock()
+	defer server.mu.Unlock()
+	if server.keeper == nil {
+		return
+	}
+	_ = server.stdin.Close() // the keeper's signal to stop
+	_ = server.keeper.Wait() // stopped and removed, or already dead
+	server.keeper = nil
+	server.err = errors.New("the throwaway PostgreSQL was stopped (StopPostgres)")
+}
 
 // freePort returns a loopback TCP port free at the time of the call.
 func freePort() (int, error) {
