@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 
 	"guichet/config"
 	"guichet/embedded"
+	"guichet/store/storetest"
 	"guichet/workflows"
 )
 
@@ -61,10 +61,7 @@ func TestTemporalCommandRefusesABadConfiguration(t *testing.T) {
 }
 
 func TestTemporalCommandServesGuichetsNamespaceFromPostgres(t *testing.T) {
-	dsn := os.Getenv("GUICHET_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Fatal("GUICHET_TEST_POSTGRES_DSN is not set: run the tests with `make test` (it starts a throwaway PostgreSQL)")
-	}
+	dsn := storetest.PostgresDSN(t)
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	prefix := "t_" + hex.EncodeToString(b[:])

@@ -48,7 +48,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	platform := &store.Group{AcademyCode: "creteil", Name: "Plateforme", Level: 1, Intake: true}
 	level2 := &store.Group{AcademyCode: "creteil", Name: "Réseau", Level: 2}
 	for _, g := range []*store.Group{platform, level2} {
-		if err := db.CreateGroup(ctx, g); err != nil {
+		if err := db.CreateGroupUnaudited(ctx, g); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -65,32 +65,32 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		f.people[login] = p.ID
 	}
 	for _, login := range []string{"superviseur", "superviseur2", "nomail"} {
-		if err := db.GrantRole(ctx, f.people[login], "creteil", store.RoleSupervisor); err != nil {
+		if err := db.GrantRoleUnaudited(ctx, f.people[login], "creteil", store.RoleSupervisor); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, login := range []string{"tech", "tech2", "away"} {
-		if err := db.AddMember(ctx, platform.ID, f.people[login]); err != nil {
+		if err := db.AddGroupMemberUnaudited(ctx, platform.ID, f.people[login]); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := db.SetMemberAvailable(ctx, platform.ID, f.people["away"], false); err != nil {
+	if err := db.SetGroupMemberAvailableUnaudited(ctx, platform.ID, f.people["away"], false); err != nil {
 		t.Fatal(err)
 	}
 	hw := &store.Category{AcademyCode: "creteil", Name: "Matériel"}
-	if err := db.CreateCategory(ctx, hw); err != nil {
+	if err := db.CreateCategoryUnaudited(ctx, hw); err != nil {
 		t.Fatal(err)
 	}
 	screen := &store.Category{AcademyCode: "creteil", ParentID: &hw.ID, Name: "Écran"}
-	if err := db.CreateCategory(ctx, screen); err != nil {
+	if err := db.CreateCategoryUnaudited(ctx, screen); err != nil {
 		t.Fatal(err)
 	}
 	net := &store.Category{AcademyCode: "creteil", Name: "Réseau", GroupID: &level2.ID}
-	if err := db.CreateCategory(ctx, net); err != nil {
+	if err := db.CreateCategoryUnaudited(ctx, net); err != nil {
 		t.Fatal(err)
 	}
 	wifi := &store.Category{AcademyCode: "creteil", ParentID: &net.ID, Name: "Wi-Fi"}
-	if err := db.CreateCategory(ctx, wifi); err != nil {
+	if err := db.CreateCategoryUnaudited(ctx, wifi); err != nil {
 		t.Fatal(err)
 	}
 	f.screen, f.network = screen.ID, wifi.ID

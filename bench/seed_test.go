@@ -18,7 +18,7 @@ func threeAcademies(t *testing.T, db *store.DB) {
 		if err := db.UpsertAcademy(ctx, &store.Academy{Code: code, Name: "Académie " + code}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CreateCategory(ctx, &store.Category{AcademyCode: code, Name: "Matériel"}); err != nil {
+		if err := db.CreateCategoryUnaudited(ctx, &store.Category{AcademyCode: code, Name: "Matériel"}); err != nil {
 			t.Fatal(err)
 		}
 	}

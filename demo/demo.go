@@ -164,7 +164,7 @@ func (g *generator) load(ctx context.Context, tx bun.Tx, academies []config.Acad
 		for _, item := range academyNews(a.Code, a.Name, geographyOf(a).Domain) {
 			n := &store.News{AcademyCode: a.Code, Title: item.Title, Body: item.Body,
 				PublishedAt: now.Add(-time.Duration(item.DaysAgo) * 24 * time.Hour)}
-			if err := store.CreateNewsTx(ctx, tx, n); err != nil {
+			if err := store.CreateNewsUnauditedTx(ctx, tx, n); err != nil {
 				return c, err
 			}
 			c.news++
@@ -199,14 +199,14 @@ func (g *generator) load(ctx context.Context, tx bun.Tx, academies []config.Acad
 	for _, gi := range g.grants {
 		grants = append(grants, store.RoleGrant{PersonID: gi.person.ID, AcademyCode: gi.academy, Role: gi.role})
 	}
-	if err := store.GrantRoles(ctx, tx, grants); err != nil {
+	if err := store.GrantRolesUnaudited(ctx, tx, grants); err != nil {
 		return c, err
 	}
 	members := make([]store.GroupMember, len(g.members))
 	for i, m := range g.members {
 		members[i] = store.GroupMember{GroupID: groups[m.person.AcademyCode][m.group], PersonID: m.person.ID, Available: true}
 	}
-	if err := store.AddMembers(ctx, tx, members); err != nil {
+	if err := store.AddGroupMembersUnaudited(ctx, tx, members); err != nil {
 		return c, err
 	}
 	assets := make([]*store.Asset, len(g.assets))
@@ -242,7 +242,7 @@ func createGroups(ctx context.Context, tx bun.IDB, academy string) (map[string]i
 	for _, s := range groupSpecs() {
 		grp := s.group
 		grp.AcademyCode = academy
-		if err := store.CreateGroupTx(ctx, tx, &grp); err != nil {
+		if err := store.CreateGroupUnauditedTx(ctx, tx, &grp); err != nil {
 			return nil, err
 		}
 		ids[s.key] = grp.ID
@@ -259,7 +259,7 @@ func createCategories(ctx context.Context, tx bun.IDB, academy string, parent *i
 			id := groups[node.Route]
 			c.GroupID = &id
 		}
-		if err := store.CreateCategoryTx(ctx, tx, c); err != nil {
+		if err := store.CreateCategoryUnauditedTx(ctx, tx, c); err != nil {
 			return n, err
 		}
 		n++

@@ -3,7 +3,6 @@ package embedded
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,17 +15,16 @@ import (
 	pgschema "go.temporal.io/server/schema/postgresql/v12"
 	schematool "go.temporal.io/server/tools/common/schema"
 	sqltool "go.temporal.io/server/tools/sql"
+
+	"guichet/store/storetest"
 )
 
-// testPostgres returns options naming two fresh databases on the server of
-// GUICHET_TEST_POSTGRES_DSN (set by .ci/with-postgres, which `make test` uses), dropped when
-// the test ends. Like store/storetest, it fails rather than skip without that server.
+// testPostgres returns options naming two fresh databases on the test
+// server of store/storetest (GUICHET_TEST_POSTGRES_DSN, or a throwaway
+// PostgreSQL it starts), dropped when the test ends.
 func testPostgres(t *testing.T) *PostgresOptions {
 	t.Helper()
-	dsn := os.Getenv("GUICHET_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Fatal("GUICHET_TEST_POSTGRES_DSN is not set: run the tests with `make test` (it starts a throwaway PostgreSQL)")
-	}
+	dsn := storetest.PostgresDSN(t)
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	prefix := "t_" + hex.EncodeToString(b[:])

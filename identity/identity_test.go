@@ -166,7 +166,7 @@ func TestDirectoryRolesFollowGroups(t *testing.T) {
 	}
 	// A supervisor also made her an administrator in Guichet: no rule
 	// governs that role, so the directory leaves it alone.
-	if err := db.GrantRole(ctx, p.ID, "test", store.RoleAdministrator); err != nil {
+	if err := db.GrantRoleUnaudited(ctx, p.ID, "test", store.RoleAdministrator); err != nil {
 		t.Fatal(err)
 	}
 	// She leaves the DSI group.
@@ -287,7 +287,7 @@ func TestTOTP(t *testing.T) {
 	if err != nil || f.Needed() {
 		t.Fatalf("before enrolment and role: %+v, %v", f, err)
 	}
-	if err := db.GrantRole(ctx, p.ID, "creteil", store.RoleTechnician); err != nil {
+	if err := db.GrantRoleUnaudited(ctx, p.ID, "creteil", store.RoleTechnician); err != nil {
 		t.Fatal(err)
 	}
 	if f, _ := svc.SecondFactorOf(ctx, p); !f.Required || f.Enrolled {

@@ -149,12 +149,12 @@ func (s *Service) grantRoles(ctx context.Context, d *directory, entries []*Entry
 			}
 		}
 		if len(lost) > 0 {
-			if err := s.db.RevokeRoles(ctx, p.ID, d.academy, lost); err != nil {
+			if err := s.db.RevokeRolesUnaudited(ctx, p.ID, d.academy, lost); err != nil {
 				return fmt.Errorf("identity: revoke directory roles: %w", err)
 			}
 		}
 	}
-	if err := store.GrantRoles(ctx, s.db.DB, grants); err != nil {
+	if err := store.GrantRolesUnaudited(ctx, s.db.DB, grants); err != nil {
 		return fmt.Errorf("identity: grant directory roles: %w", err)
 	}
 	return nil

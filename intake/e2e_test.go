@@ -95,7 +95,7 @@ func (s *stack) seed(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := &store.Group{AcademyCode: "creteil", Name: "Plateforme", Level: 1, Intake: true}
-	if err := s.db.CreateGroup(ctx, g); err != nil {
+	if err := s.db.CreateGroupUnaudited(ctx, g); err != nil {
 		t.Fatal(err)
 	}
 	s.group = g.ID
@@ -109,22 +109,22 @@ func (s *stack) seed(t *testing.T) {
 		if err := s.db.CreatePerson(ctx, person); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.db.GrantRole(ctx, person.ID, "creteil", p.role); err != nil {
+		if err := s.db.GrantRoleUnaudited(ctx, person.ID, "creteil", p.role); err != nil {
 			t.Fatal(err)
 		}
 		if p.role == store.RoleTechnician {
-			if err := s.db.AddMember(ctx, g.ID, person.ID); err != nil {
+			if err := s.db.AddGroupMemberUnaudited(ctx, g.ID, person.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
 		s.people[p.login] = person.ID
 	}
 	root := &store.Category{AcademyCode: "creteil", Name: "Matériel"}
-	if err := s.db.CreateCategory(ctx, root); err != nil {
+	if err := s.db.CreateCategoryUnaudited(ctx, root); err != nil {
 		t.Fatal(err)
 	}
 	leaf := &store.Category{AcademyCode: "creteil", ParentID: &root.ID, Name: "Écran"}
-	if err := s.db.CreateCategory(ctx, leaf); err != nil {
+	if err := s.db.CreateCategoryUnaudited(ctx, leaf); err != nil {
 		t.Fatal(err)
 	}
 	s.cat = leaf.ID

@@ -89,7 +89,7 @@ func newListenerFixture(t *testing.T, db *store.DB, cfg config.Config) *listener
 	f.agent, f.collegue = ids["agent"], ids["collegue"]
 	f.agentAddr, f.outside = "agent@ac-creteil.fr", "inconnu@ac-creteil.fr"
 	cat := &store.Category{AcademyCode: "creteil", Name: "Matériel"}
-	if err := db.CreateCategory(ctx, cat); err != nil {
+	if err := db.CreateCategoryUnaudited(ctx, cat); err != nil {
 		t.Fatal(err)
 	}
 	for _, closed := range []bool{false, true} {

@@ -92,3 +92,8 @@ func notFound(err error) error {
 func (db *DB) RunInTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
 	return db.DB.RunInTx(ctx, nil, fn)
 }
+
+// ErrInvalid is returned (wrapped) when a management change is refused
+// because of its input (empty name, a category moved under itself, a
+// group of another académie…). The message after "store: " says why.
+var ErrInvalid = errors.New("invalid")

@@ -34,9 +34,10 @@ type Article struct {
 	// SolvedCount counts the tickets the article solved.
 	SolvedCount int `bun:"solved_count,notnull,default:0"`
 	// SolvedWithoutTicket counts the problems the article solved without a
-	// ticket (kb_self_solved.go). The column comes from a later migration
-	// (migrate_kb2.go): the field is scan-only, read when a query selects
-	// it (article.*, ArticleSolvedCounts), never written from the model.
+	// ticket (kb_self_solved.go). The field is scan-only, read when a query
+	// selects it (article.*, ArticleSolvedCounts), never written from the
+	// model: only the counting queries change it, so saving an article
+	// never overwrites a count made meanwhile.
 	SolvedWithoutTicket int       `bun:"solved_without_ticket,scanonly"`
 	CreatedAt           time.Time `bun:"created_at,notnull"`
 	UpdatedAt           time.Time `bun:"updated_at,notnull"`

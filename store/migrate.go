@@ -5,37 +5,98 @@ import (
 	"fmt"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/migrate"
 )
 
-// migrations lists every schema change in order. Add new ones at the end
-// with the next number; never edit one that has shipped.
+// A migration is one frozen schema change: its statements are the DDL as it
+// shipped, spelled out per dialect, never built from the Go models (so the
+// models change freely). id is the name bun records in bun_migrations once
+// the migration is applied: it never changes, or databases already
+// migrated would run the migration again.
+type migration struct {
+	id    string
+	does  string
+	steps []step
+}
+
+// A step is one statement of a migration, on SQLite and on PostgreSQL (an
+// empty one is skipped on that database), or a data step run in Go.
+type step struct {
+	sqlite, postgres string
+	run              func(ctx context.Context, tx bun.Tx) error
+}
+
+// both is a statement the same on SQLite and PostgreSQL.
+func both(sql string) step { return step{sqlite: sql, postgres: sql} }
+
+// sqliteOnly is a statement run on SQLite only.
+func sqliteOnly(sql string) step { return step{sqlite: sql} }
+
+// postgresOnly is a statement run on PostgreSQL only.
+func postgresOnly(sql string) step { return step{postgres: sql} }
+
+// schemaChanges lists every migration in the order they run: bun runs them
+// in the order of their ids, and TestSchemaChangesInOrder checks this list
+// follows it. Add new ones at the end with a greater id; never edit one
+// that has shipped.
+var schemaChanges = []migration{
+	{"20261128000001", "initial schema", initialSchema},
+	{"20261128000050", "mail delivery lease", mailDeliveryLease},
+	{"20261128000200", "people name_key for search, one intake group per académie", peopleNameKeyOneIntakeGroup},
+	{"20261128000400", "identity: TOTP, sign-in failures and challenges, directory runs", signInAndDirectory},
+	{"20261128000500", "requester favourites and ticket views", favouritesAndTicketViews},
+	{"20261128000600", "draft uploads kept across a failed form", draftUploads},
+	{"20261128000750", "supervision: news dates, audit log, opening hours and holidays", newsDatesAuditLogOpeningHours},
+	{"20261128000800", "knowledge base and French full-text search", knowledgeBaseFullTextSearch},
+	{"20261128000900", "API tokens, webhook subscriptions and deliveries", apiTokensAndWebhooks},
+	{"20261128000950", "mail: people language, incoming mail replies", peopleLangAndMailReplies},
+	{"20261128001000", "tickets.submission_id for submissions spooled while the database was down", ticketSubmissionID},
+	{"20261128001150", "knowledge base: problems solved without a ticket", kbProblemsSolvedWithoutTicket},
+	{"20261128001300", "indexes of the lists and the support queue at a million tickets", ticketListAndQueueIndexes},
+	{"20261128001420", "indexes of a person's own tickets in one académie (API scope=mine)", ownTicketsPerAcademyIndexes},
+}
+
+// migrations gives schemaChanges to bun's migrator, each one run in a
+// transaction of its own.
 func migrations() *migrate.Migrations {
 	ms := migrate.NewMigrations()
-	add := func(name, comment string, up migrate.MigrationFunc) {
+	for _, mg := range schemaChanges {
 		ms.Add(migrate.Migration{
-			Name: name, Comment: comment,
+			Name: mg.id, Comment: mg.does,
 			Up: func(ctx context.Context, m *migrate.Migrator, _ *migrate.Migration) error {
-				return up(ctx, m.DB())
+				return mg.apply(ctx, m.DB())
 			},
 			Down: func(context.Context, *migrate.Migrator, *migrate.Migration) error { return nil },
 		})
 	}
-	add("20261128000001", "initial schema", migrateInitial)
-	add("20261128000050", "mail delivery lease", migrateMailDelivery)
-	add("20261128000200", "people name_key for search, one intake group per académie", migratePeopleSearch)
-	add("20261128000400", "identity: TOTP, sign-in failures and challenges, directory runs", migrateIdentity)
-	add("20261128000500", "requester favourites and ticket views", migrateRequester)
-	add("20261128000600", "draft uploads kept across a failed form", migrateDraftUploads)
-	add("20261128000800", "knowledge base and French full-text search", migrateKB)
-	add("20261128000750", "supervision: news dates, audit log, opening hours and holidays", migrateAdmin)
-	add("20261128000950", "mail: people language, incoming mail replies", migrateMailReplies)
-	add("20261128000900", "API tokens, webhook subscriptions and deliveries", migrateAPI)
-	add("20261128001000", "tickets.submission_id for submissions spooled while the database was down", migrateSpool)
-	add("20261128001150", "knowledge base: problems solved without a ticket", migrateKBSelfSolved)
-	add("20261128001300", "indexes of the lists and the support queue at a million tickets", migratePerf)
-	add("20261128001420", "indexes of a person's own tickets in one académie (API scope=mine)", migrateReads)
 	return ms
+}
+
+// apply runs the migration's steps for db's dialect in one transaction.
+func (mg migration) apply(ctx context.Context, db *bun.DB) error {
+	pg := db.Dialect().Name() == dialect.PG
+	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for i, s := range mg.steps {
+			if s.run != nil {
+				if err := s.run(ctx, tx); err != nil {
+					return fmt.Errorf("store: migration %s (%s), step %d: %w", mg.id, mg.does, i+1, err)
+				}
+				continue
+			}
+			sql := s.sqlite
+			if pg {
+				sql = s.postgres
+			}
+			if sql == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, sql); err != nil {
+				return fmt.Errorf("store: migration %s (%s), step %d: %w", mg.id, mg.does, i+1, err)
+			}
+		}
+		return nil
+	})
 }
 
 // Migrate brings the schema up to date. It is safe to run concurrently from
@@ -55,49 +116,29 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
-func migrateInitial(ctx context.Context, db *bun.DB) error {
-	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		models := []any{
-			(*Academy)(nil), (*Person)(nil), (*Asset)(nil), (*RoleGrant)(nil),
-			(*Session)(nil), (*Group)(nil), (*GroupMember)(nil), (*Category)(nil),
-			(*News)(nil), (*TicketCounter)(nil), (*Ticket)(nil), (*TicketEvent)(nil),
-			(*Attachment)(nil), (*Mail)(nil),
+// fillPeopleNameKeys fills people.name_key for the people already there when
+// the column was added (a data step: a fresh database has none).
+func fillPeopleNameKeys(ctx context.Context, tx bun.Tx) error {
+	var rows []struct {
+		ID        int64  `bun:"id"`
+		LastName  string `bun:"last_name"`
+		FirstName string `bun:"first_name"`
+	}
+	if err := tx.NewSelect().Table("people").Column("id", "last_name", "first_name").Scan(ctx, &rows); err != nil {
+		return fmt.Errorf("read people: %w", err)
+	}
+	for _, r := range rows {
+		if _, err := tx.NewUpdate().Table("people").Set("name_key = ?", NameKey(r.LastName, r.FirstName)).
+			Where("id = ?", r.ID).Exec(ctx); err != nil {
+			return fmt.Errorf("fill people.name_key: %w", err)
 		}
-		for _, m := range models {
-			if _, err := tx.NewCreateTable().Model(m).Exec(ctx); err != nil {
-				return fmt.Errorf("create %T: %w", m, err)
-			}
-		}
-		indexes := []struct {
-			model  any
-			name   string
-			cols   []string
-			unique bool
-		}{
-			{(*Person)(nil), "people_academy_name_idx", []string{"academy_code", "last_name", "first_name"}, false},
-			{(*Asset)(nil), "assets_person_idx", []string{"person_id"}, false},
-			{(*Session)(nil), "sessions_person_idx", []string{"person_id"}, false},
-			{(*Category)(nil), "categories_academy_idx", []string{"academy_code", "parent_id"}, false},
-			{(*News)(nil), "news_academy_idx", []string{"academy_code", "published_at"}, false},
-			{(*Ticket)(nil), "tickets_academy_status_idx", []string{"academy_code", "status", "created_at"}, false},
-			{(*Ticket)(nil), "tickets_requester_idx", []string{"requester_id", "created_at"}, false},
-			{(*Ticket)(nil), "tickets_beneficiary_idx", []string{"beneficiary_id", "created_at"}, false},
-			{(*Ticket)(nil), "tickets_technician_idx", []string{"technician_id", "status"}, false},
-			{(*Ticket)(nil), "tickets_entity_idx", []string{"academy_code", "entity", "created_at"}, false},
-			{(*Ticket)(nil), "tickets_pending_idx", []string{"workflow_started_at"}, false},
-			{(*TicketEvent)(nil), "ticket_events_seq_idx", []string{"ticket_number", "seq"}, true},
-			{(*Attachment)(nil), "attachments_ticket_idx", []string{"ticket_number"}, false},
-			{(*Mail)(nil), "mails_unsent_idx", []string{"sent_at", "id"}, false},
-		}
-		for _, ix := range indexes {
-			q := tx.NewCreateIndex().Model(ix.model).Index(ix.name).Column(ix.cols...)
-			if ix.unique {
-				q = q.Unique()
-			}
-			if _, err := q.Exec(ctx); err != nil {
-				return fmt.Errorf("create index %s: %w", ix.name, err)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
+}
+
+// indexTicketsFiledBefore indexes for search the tickets filed before the
+// search index existed (a data step: a fresh database has none).
+func indexTicketsFiledBefore(ctx context.Context, tx bun.Tx) error {
+	_, err := reindexAllTickets(ctx, tx)
+	return err
 }

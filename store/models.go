@@ -45,6 +45,12 @@ type Person struct {
 	Disabled     bool      `bun:"disabled,notnull,default:false"`
 	CreatedAt    time.Time `bun:"created_at,notnull"`
 	UpdatedAt    time.Time `bun:"updated_at,notnull"`
+	// NameKey is the accent- and case-folded "last first" name that
+	// SearchPeople matches; the store computes it on every write.
+	NameKey string `bun:"name_key,notnull"`
+	// Lang is the language of the person's mails: LangFrench (the default
+	// when empty) or LangEnglish; SetPersonLang changes it.
+	Lang string `bun:"lang,notnull,default:'fr'"`
 }
 
 // Asset is a piece of equipment known for a person (fills the ticket form).
@@ -125,12 +131,16 @@ type Category struct {
 type News struct {
 	bun.BaseModel `bun:"table:news"`
 
-	ID          int64     `bun:"id,pk,autoincrement"`
-	AcademyCode string    `bun:"academy_code,notnull"`
-	Title       string    `bun:"title,notnull"`
-	Body        string    `bun:"body,notnull"`
-	AuthorID    *int64    `bun:"author_id"`
-	PublishedAt time.Time `bun:"published_at,notnull"`
+	ID          int64      `bun:"id,pk,autoincrement"`
+	AcademyCode string     `bun:"academy_code,notnull"`
+	Title       string     `bun:"title,notnull"`
+	Body        string     `bun:"body,notnull"`
+	AuthorID    *int64     `bun:"author_id"`
+	PublishedAt time.Time  `bun:"published_at,notnull"`
+	ExpiresAt   *time.Time `bun:"expires_at"`
+	// Draft news is never shown to requesters, whatever its dates.
+	Draft     bool       `bun:"draft,notnull"`
+	UpdatedAt *time.Time `bun:"updated_at"`
 }
 
 // TicketCounter holds the last sequence allocated for one day (YYMMDD).

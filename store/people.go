@@ -90,21 +90,14 @@ func foldName(s string) string {
 	return strings.TrimSuffix(b.String(), " ")
 }
 
-// personRow is a Person plus the search key, which only this package
-// writes.
-type personRow struct {
-	Person  `bun:",extend"`
-	NameKey string `bun:"name_key,notnull"`
-}
-
-// preparePerson normalises p before it is written and returns its row.
-func preparePerson(p *Person, now time.Time) personRow {
+// preparePerson normalises p before it is written and sets its search key.
+func preparePerson(p *Person, now time.Time) {
 	p.Login = NormalizeLogin(p.Login)
 	if p.CreatedAt.IsZero() {
 		p.CreatedAt = now
 	}
 	p.UpdatedAt = now
-	return personRow{Person: *p, NameKey: NameKey(p.LastName, p.FirstName)}
+	p.NameKey = NameKey(p.LastName, p.FirstName)
 }
 
 // InsertPeople inserts people in one statement (per batch of 500) through
@@ -115,21 +108,19 @@ func InsertPeople(ctx context.Context, db bun.IDB, people []*Person) error {
 	const batch = 500
 	for start := 0; start < len(people); start += batch {
 		part := people[start:min(start+batch, len(people))]
-		rows := make([]personRow, len(part))
+		rows := make([]*Person, len(part))
 		for i, p := range part {
 			if p.Login == "" {
 				return fmt.Errorf("store: insert person %q %q: empty login", p.LastName, p.FirstName)
 			}
-			rows[i] = preparePerson(p, now)
+			preparePerson(p, now)
+			rows[i] = p
 		}
 		// Listing every column (all but id) matters on SQLite: for a
 		// multi-row insert bun otherwise drops the columns whose value is
 		// zero in the first row, losing them for the other rows too.
 		if _, err := db.NewInsert().Model(&rows).ExcludeColumn("id").Returning("id").Exec(ctx); err != nil {
 			return fmt.Errorf("store: insert %d people: %w", len(rows), err)
-		}
-		for i, p := range part {
-			p.ID = rows[i].ID
 		}
 	}
 	return nil
@@ -150,8 +141,8 @@ func (db *DB) UpsertPersonByLogin(ctx context.Context, p *Person) error {
 	if strings.TrimSpace(p.Login) == "" {
 		return errors.New("store: upsert person: empty login")
 	}
-	row := preparePerson(p, time.Now().UTC())
-	_, err := db.NewInsert().Model(&row).ExcludeColumn("id").
+	preparePerson(p, time.Now().UTC())
+	_, err := db.NewInsert().Model(p).ExcludeColumn("id").
 		On("CONFLICT (login) DO UPDATE").
 		Set("academy_code = EXCLUDED.academy_code").
 		Set("last_name = EXCLUDED.last_name").
@@ -254,87 +245,6 @@ func (db *DB) Authenticate(ctx context.Context, login, password string) (*Person
 	return p, nil
 }
 
-// validRole reports whether role is one of the Role… constants.
-func validRole(role string) bool {
-	switch role {
-	case RoleRequester, RoleTechnician, RoleSupervisor, RoleAdministrator:
-		return true
-	}
-	return false
-}
-
-// GrantRole gives the person a role in an académie; granting it twice is
-// harmless.
-func (db *DB) GrantRole(ctx context.Context, personID int64, academy, role string) error {
-	return GrantRoles(ctx, db.DB, []RoleGrant{{PersonID: personID, AcademyCode: academy, Role: role}})
-}
-
-// GrantRoles inserts role grants through db (which may be a transaction),
-// ignoring those already there. It is the bulk form of GrantRole.
-func GrantRoles(ctx context.Context, db bun.IDB, grants []RoleGrant) error {
-	if len(grants) == 0 {
-		return nil
-	}
-	for _, g := range grants {
-		if !validRole(g.Role) {
-			return fmt.Errorf("store: grant role %q: unknown role", g.Role)
-		}
-		if g.AcademyCode == "" {
-			return fmt.Errorf("store: grant role %q to person %d: empty académie", g.Role, g.PersonID)
-		}
-	}
-	if _, err := db.NewInsert().Model(&grants).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
-		return fmt.Errorf("store: grant %d roles: %w", len(grants), err)
-	}
-	return nil
-}
-
-// RevokeRoles takes the given roles away from a person in an académie
-// (roles they do not hold are ignored).
-func (db *DB) RevokeRoles(ctx context.Context, personID int64, academy string, roles []string) error {
-	_, err := db.NewDelete().Model((*RoleGrant)(nil)).
-		Where("person_id = ?", personID).
-		Where("academy_code = ?", academy).
-		Where("role IN (?)", bun.In(roles)).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("store: revoke roles %v of person %d in %s: %w", roles, personID, academy, err)
-	}
-	return nil
-}
-
-// RevokeRole takes a role away; revoking a role not held is harmless.
-func (db *DB) RevokeRole(ctx context.Context, personID int64, academy, role string) error {
-	_, err := db.NewDelete().Model((*RoleGrant)(nil)).
-		Where("person_id = ?", personID).
-		Where("academy_code = ?", academy).
-		Where("role = ?", role).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("store: revoke role %q of person %d in %s: %w", role, personID, academy, err)
-	}
-	return nil
-}
-
-// Roles lists the person's grants, ordered by académie then role.
-func (db *DB) Roles(ctx context.Context, personID int64) ([]RoleGrant, error) {
-	var grants []RoleGrant
-	err := db.NewSelect().Model(&grants).Where("person_id = ?", personID).
-		Order("academy_code", "role").Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("store: roles of person %d: %w", personID, err)
-	}
-	return grants, nil
-}
-
-// HasRole reports whether grants give role in académie academy.
-func HasRole(grants []RoleGrant, academy, role string) bool {
-	for _, g := range grants {
-		if g.AcademyCode == academy && g.Role == role {
-			return true
-		}
-	}
-	return false
-}
-
 // SearchPeople finds enabled people of an académie (every académie when
 // academy is empty) whose last or first name starts with each word of
 // query, ignoring case and accents ("lef jean" finds Lefèvre Jean-Noël).
@@ -352,8 +262,8 @@ func (db *DB) SearchPeople(ctx context.Context, academy, query string, limit int
 		limit = 20
 	}
 	limit = min(limit, 200)
-	var rows []personRow
-	q := db.NewSelect().Model(&rows).Where("disabled = ?", false)
+	var people []Person
+	q := db.NewSelect().Model(&people).Where("disabled = ?", false)
 	if academy != "" {
 		q = q.Where("academy_code = ?", academy)
 	}
@@ -361,10 +271,6 @@ func (db *DB) SearchPeople(ctx context.Context, academy, query string, limit int
 	q = db.nameMatch(q, words) // also orders by name_key, id
 	if err := q.Limit(limit).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("store: search people %q: %w", query, err)
-	}
-	people := make([]Person, len(rows))
-	for i, r := range rows {
-		people[i] = r.Person
 	}
 	return people, nil
 }
@@ -399,4 +305,9 @@ func (db *DB) AssetsOf(ctx context.Context, personID int64) ([]Asset, error) {
 		return nil, fmt.Errorf("store: assets of person %d: %w", personID, err)
 	}
 	return assets, nil
+}
+
+// DisplayName is "Prénom NOM".
+func DisplayName(p Person) string {
+	return strings.TrimSpace(p.FirstName + " " + strings.ToUpper(p.LastName))
 }

@@ -9,7 +9,7 @@ import (
 // nameMatch restricts q (a select of people) to those whose name has, for
 // each of words (folded: letters and digits only), a word starting with
 // it, ordered by name_key then id. It goes through the full-text index of
-// migrateIdentity, so that a directory of 200,000 people answers in
+// signInAndDirectory, so that a directory of 200,000 people answers in
 // milliseconds whatever the prefix.
 func (db *DB) nameMatch(q *bun.SelectQuery, words []string) *bun.SelectQuery {
 	if db.driver == DriverPostgres {

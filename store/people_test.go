@@ -187,7 +187,7 @@ func TestRoles(t *testing.T) {
 			{"creteil", store.RoleTechnician}, {"creteil", store.RoleRequester},
 			{"rouen", store.RoleSupervisor}, {"creteil", store.RoleTechnician},
 		} {
-			if err := db.GrantRole(ctx, p.ID, g.academy, g.role); err != nil {
+			if err := db.GrantRoleUnaudited(ctx, p.ID, g.academy, g.role); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -212,7 +212,7 @@ func TestRoles(t *testing.T) {
 
 		t.Run("a revoked role is gone and revoking again is harmless", func(t *testing.T) {
 			for range 2 {
-				if err := db.RevokeRole(ctx, p.ID, "creteil", store.RoleTechnician); err != nil {
+				if err := db.RevokeRole(ctx, store.Editor{PersonID: p.ID, Academy: "creteil"}, p.ID, store.RoleTechnician); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -226,7 +226,7 @@ func TestRoles(t *testing.T) {
 		})
 
 		t.Run("an unknown role is refused", func(t *testing.T) {
-			if err := db.GrantRole(ctx, p.ID, "creteil", "king"); err == nil {
+			if err := db.GrantRoleUnaudited(ctx, p.ID, "creteil", "king"); err == nil {
 				t.Fatal("role king was granted")
 			}
 		})

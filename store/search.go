@@ -20,7 +20,7 @@ import (
 // finds "imprimante" and "ecran" finds "écran".
 //
 // PostgreSQL does it natively (text search configuration guichet_french:
-// unaccent then french_stem, see migrateKB); SQLite indexes shadow columns
+// unaccent then french_stem, see knowledgeBaseFullTextSearch); SQLite indexes shadow columns
 // of stems computed here (stemText) with FTS5, and queries are stemmed the
 // same way (queryTerms).
 

@@ -25,7 +25,8 @@ import (
 //	GUICHET_BENCH_TICKETS=1000000 .ci/with-postgres \
 //	  go test ./store/ -run '^$' -bench BenchmarkSearchTickets -benchtime 200x -timeout 2h
 //
-// Without GUICHET_TEST_POSTGRES_DSN only SQLite runs.
+// PostgreSQL is storetest's server (GUICHET_TEST_POSTGRES_DSN or a
+// throwaway one); with GUICHET_TEST_POSTGRES=off only SQLite runs.
 func BenchmarkSearchTickets(b *testing.B) {
 	n := 20000
 	if v := os.Getenv("GUICHET_BENCH_TICKETS"); v != "" {
@@ -38,7 +39,7 @@ func BenchmarkSearchTickets(b *testing.B) {
 		name string
 		open func(testing.TB) *store.DB
 	}{{"sqlite", storetest.SQLite}}
-	if os.Getenv("GUICHET_TEST_POSTGRES_DSN") != "" {
+	if os.Getenv(storetest.EnvPostgres) != "off" {
 		backends = append(backends, struct {
 			name string
 			open func(testing.TB) *store.DB

@@ -48,7 +48,7 @@ func TestDashboard(t *testing.T) {
 			}
 		}
 		cat := &store.Category{AcademyCode: "creteil", Name: "Matériel"}
-		if err := db.CreateCategory(ctx, cat); err != nil {
+		if err := db.CreateCategoryUnaudited(ctx, cat); err != nil {
 			t.Fatal(err)
 		}
 		now := time.Date(2026, 3, 16, 12, 0, 0, 0, time.UTC)

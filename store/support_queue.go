@@ -54,9 +54,10 @@ type QueueTicket struct {
 // queueStatuses are the statuses of tickets support still works on.
 var queueStatuses = []string{StatusNew, StatusInProgress, StatusWaiting, StatusResolved}
 
-// queueOrderExpr puts new tickets first in the support queue. It is
-// written once for the query and for tickets_queue_order_idx (migratePerf):
-// the databases use the index only for the very same expression.
+// queueOrderExpr puts new tickets first in the support queue. It must stay
+// the expression tickets_queue_order_idx was built on (frozen in
+// ticketListAndQueueIndexes; TestQueueOrderMatchesItsIndex checks): the
+// databases use the index only for the very same expression.
 const queueOrderExpr = "CASE WHEN status = '" + StatusNew + "' THEN 0 ELSE 1 END"
 
 // SupportQueue returns an académie's open tickets matching f, new tickets

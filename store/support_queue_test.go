@@ -36,13 +36,13 @@ func newQueueFixture(t *testing.T, db *store.DB) *queueFixture {
 	g1 := &store.Group{AcademyCode: "creteil", Name: "Plateforme", Level: 1, Intake: true}
 	g2 := &store.Group{AcademyCode: "creteil", Name: "Réseau", Level: 2}
 	for _, g := range []*store.Group{g1, g2} {
-		if err := db.CreateGroup(ctx, g); err != nil {
+		if err := db.CreateGroupUnaudited(ctx, g); err != nil {
 			t.Fatal(err)
 		}
 	}
 	f.level1, f.level2 = g1.ID, g2.ID
 	for _, m := range []struct{ g, p int64 }{{g1.ID, f.tech}, {g1.ID, f.tech2}, {g2.ID, f.tech2}} {
-		if err := db.AddMember(ctx, m.g, m.p); err != nil {
+		if err := db.AddGroupMemberUnaudited(ctx, m.g, m.p); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -51,7 +51,7 @@ func newQueueFixture(t *testing.T, db *store.DB) *queueFixture {
 		if parent != 0 {
 			c.ParentID = &parent
 		}
-		if err := db.CreateCategory(ctx, c); err != nil {
+		if err := db.CreateCategoryUnaudited(ctx, c); err != nil {
 			t.Fatal(err)
 		}
 		return c.ID

@@ -301,11 +301,11 @@ func TestTechnicianLoads(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, id := range []int64{busy, recent, older, fresh, away} {
-			if err := db.AddMember(ctx, g.ID, id); err != nil {
+			if err := db.AddGroupMemberUnaudited(ctx, g.ID, id); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := db.SetMemberAvailable(ctx, g.ID, away, false); err != nil {
+		if err := db.SetGroupMemberAvailableUnaudited(ctx, g.ID, away, false); err != nil {
 			t.Fatal(err)
 		}
 		assign := func(tech int64, at time.Time, status string) {
@@ -366,7 +366,7 @@ func TestTimelineRecordsAndLookups(t *testing.T) {
 		sup := newPerson(t, db, "superviseur")
 		gone := newPerson(t, db, "parti")
 		for _, id := range []int64{sup, gone} {
-			if err := db.GrantRole(ctx, id, "creteil", store.RoleSupervisor); err != nil {
+			if err := db.GrantRoleUnaudited(ctx, id, "creteil", store.RoleSupervisor); err != nil {
 				t.Fatal(err)
 			}
 		}

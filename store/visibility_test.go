@@ -42,10 +42,10 @@ func TestTicketVisibility(t *testing.T) {
 		tech := person("v.tech", "creteil", "EN/ACADEMIE DE CRETEIL/DSI")
 		otherTech := person("v.othertech", "rouen", entity)
 		admin := person("v.admin", "versailles", "")
-		if err := db.GrantRole(ctx, tech.ID, "creteil", store.RoleTechnician); err != nil {
+		if err := db.GrantRoleUnaudited(ctx, tech.ID, "creteil", store.RoleTechnician); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.GrantRole(ctx, otherTech.ID, "rouen", store.RoleTechnician); err != nil {
+		if err := db.GrantRoleUnaudited(ctx, otherTech.ID, "rouen", store.RoleTechnician); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.NewUpdate().Model((*store.Person)(nil)).Set("global_admin = ?", true).Where("id = ?", admin.ID).Exec(ctx); err != nil {

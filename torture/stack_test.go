@@ -313,7 +313,7 @@ func (s *stack) seed() {
 		t.Fatal(err)
 	}
 	g := &store.Group{AcademyCode: "creteil", Name: "Plateforme d'assistance", Level: 1, Intake: true}
-	if err := db.CreateGroup(ctx, g); err != nil {
+	if err := db.CreateGroupUnaudited(ctx, g); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []struct{ login, role string }{{"agent", store.RoleRequester}, {"tech", store.RoleTechnician}, {"superviseur", store.RoleSupervisor}} {
@@ -322,22 +322,22 @@ func (s *stack) seed() {
 		if err := db.CreatePerson(ctx, person); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.GrantRole(ctx, person.ID, "creteil", p.role); err != nil {
+		if err := db.GrantRoleUnaudited(ctx, person.ID, "creteil", p.role); err != nil {
 			t.Fatal(err)
 		}
 		if p.role == store.RoleTechnician {
-			if err := db.AddMember(ctx, g.ID, person.ID); err != nil {
+			if err := db.AddGroupMemberUnaudited(ctx, g.ID, person.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
 		s.people[p.login] = person
 	}
 	root := &store.Category{AcademyCode: "creteil", Name: "Matériel"}
-	if err := db.CreateCategory(ctx, root); err != nil {
+	if err := db.CreateCategoryUnaudited(ctx, root); err != nil {
 		t.Fatal(err)
 	}
 	leaf := &store.Category{AcademyCode: "creteil", ParentID: &root.ID, Name: "Écran"}
-	if err := db.CreateCategory(ctx, leaf); err != nil {
+	if err := db.CreateCategoryUnaudited(ctx, leaf); err != nil {
 		t.Fatal(err)
 	}
 	s.load()

@@ -13,7 +13,7 @@ import (
 
 // newsRow is a news item in the management list.
 type newsRow struct {
-	store.NewsItem
+	store.News
 	State      string // catalogue key of the state
 	CanPublish bool
 	CanExpire  bool
@@ -49,7 +49,7 @@ func (s *Server) newsList(c *fiber.Ctx) error {
 	v := &newsListView{AdminPage: s.adminPage(c, PermNewsManage, s.i18n.T(s.lang(c), "news.title"))}
 	for _, n := range items {
 		st := n.State(now)
-		v.Items = append(v.Items, newsRow{NewsItem: n, State: "news.state." + st,
+		v.Items = append(v.Items, newsRow{News: n, State: "news.state." + st,
 			CanPublish: st != store.NewsPublished, CanExpire: st == store.NewsPublished || st == store.NewsScheduled})
 	}
 	return s.render(c, fiber.StatusOK, "pilotage_news", v)
@@ -62,7 +62,7 @@ func (s *Server) newsNew(c *fiber.Ctx) error {
 
 // newsEdit answers GET /pilotage/actualites/:id.
 func (s *Server) newsEdit(c *fiber.Ctx) error {
-	n, err := s.db.GetNewsItem(c.UserContext(), s.academyOf(c), paramID(c, "id"))
+	n, err := s.db.GetNews(c.UserContext(), s.academyOf(c), paramID(c, "id"))
 	if errors.Is(err, store.ErrNotFound) {
 		return Errorf(ENOTFOUND, "")
 	} else if err != nil {
@@ -102,7 +102,7 @@ func (s *Server) newsSave(c *fiber.Ctx, id int64) error {
 	v := &newsFormView{ID: id, Title: c.FormValue("titre"), Body: c.FormValue("texte"),
 		PublishedAt: strings.TrimSpace(c.FormValue("publication")), ExpiresAt: strings.TrimSpace(c.FormValue("expiration")),
 		Draft: c.FormValue("brouillon") == "1"}
-	n := &store.NewsItem{ID: id, Title: v.Title, Body: v.Body, Draft: v.Draft}
+	n := &store.News{ID: id, Title: v.Title, Body: v.Body, Draft: v.Draft}
 	if v.PublishedAt != "" {
 		t, err := time.ParseInLocation(newsDateLayout, v.PublishedAt, s.paris)
 		if err != nil {

@@ -100,9 +100,9 @@ func (s *Server) roleChange(c *fiber.Ctx, grant bool) error {
 	}
 	var err error
 	if grant {
-		err = s.db.GrantRoleAudited(c.UserContext(), s.editor(c), *p, role)
+		err = s.db.GrantRole(c.UserContext(), s.editor(c), *p, role)
 	} else {
-		err = s.db.RevokeRoleAudited(c.UserContext(), s.editor(c), *p, role)
+		err = s.db.RevokeRole(c.UserContext(), s.editor(c), *p, role)
 	}
 	if err != nil {
 		invalid := ""

@@ -44,16 +44,16 @@ func newPilotageEnv(t *testing.T, db *store.DB) *pilotageEnv {
 	e.intake = &store.Group{AcademyCode: "creteil", Name: "Plateforme d'assistance", Level: 1, Intake: true}
 	e.level2 = &store.Group{AcademyCode: "creteil", Name: "Réseau et télécoms", Level: 2}
 	for _, g := range []*store.Group{e.intake, e.level2} {
-		if err := db.CreateGroup(ctx, g); err != nil {
+		if err := db.CreateGroupUnaudited(ctx, g); err != nil {
 			t.Fatal(err)
 		}
 	}
 	hw := &store.Category{AcademyCode: "creteil", Name: "Matériel"}
-	if err := db.CreateCategory(ctx, hw); err != nil {
+	if err := db.CreateCategoryUnaudited(ctx, hw); err != nil {
 		t.Fatal(err)
 	}
 	e.screen = &store.Category{AcademyCode: "creteil", Name: "Écran", ParentID: &hw.ID}
-	if err := db.CreateCategory(ctx, e.screen); err != nil {
+	if err := db.CreateCategoryUnaudited(ctx, e.screen); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now().UTC()

@@ -37,7 +37,7 @@ func TestNewIncidentFormSuggestsArticlesWhileTyping(t *testing.T) {
 		if err := db.UpsertAcademy(ctx, &store.Academy{Code: "rouen", Name: "Académie de Rouen"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CreateCategory(ctx, rouen); err != nil {
+		if err := db.CreateCategoryUnaudited(ctx, rouen); err != nil {
 			t.Fatal(err)
 		}
 		// The suggestions carry the form's marker (kb_self_solved.go).

@@ -62,11 +62,11 @@ func newSpoolEnv(t *testing.T, db, intakeDB *store.DB, spoolDir string) *spoolEn
 	e := &spoolEnv{env: &env{t: t, db: db, srv: srv, reg: reg}, in: in}
 	e.agent = e.person("agent", store.RoleRequester)
 	parent := &store.Category{AcademyCode: "creteil", Name: "Réseau"}
-	if err := db.CreateCategory(ctx, parent); err != nil {
+	if err := db.CreateCategoryUnaudited(ctx, parent); err != nil {
 		t.Fatal(err)
 	}
 	e.leaf = &store.Category{AcademyCode: "creteil", Name: "Wi-Fi", ParentID: &parent.ID}
-	if err := db.CreateCategory(ctx, e.leaf); err != nil {
+	if err := db.CreateCategoryUnaudited(ctx, e.leaf); err != nil {
 		t.Fatal(err)
 	}
 	return e

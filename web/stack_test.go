@@ -129,12 +129,12 @@ func (st *testStack) seed(t *testing.T, db *store.DB) {
 			t.Fatal(err)
 		}
 	}
-	if err := db.CreateNews(ctx, &store.News{AcademyCode: "creteil", Title: "Bienvenue sur Guichet",
+	if err := db.CreateNewsUnaudited(ctx, &store.News{AcademyCode: "creteil", Title: "Bienvenue sur Guichet",
 		Body: "La plateforme d'assistance est ouverte."}); err != nil {
 		t.Fatal(err)
 	}
 	g := &store.Group{AcademyCode: "creteil", Name: "Plateforme d'assistance", Level: 1, Intake: true}
-	if err := db.CreateGroup(ctx, g); err != nil {
+	if err := db.CreateGroupUnaudited(ctx, g); err != nil {
 		t.Fatal(err)
 	}
 	st.group = g.ID
@@ -163,12 +163,12 @@ func (st *testStack) seed(t *testing.T, db *store.DB) {
 			}
 		}
 		if p.role != "" {
-			if err := db.GrantRole(ctx, person.ID, p.academy, p.role); err != nil {
+			if err := db.GrantRoleUnaudited(ctx, person.ID, p.academy, p.role); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if p.role == store.RoleTechnician {
-			if err := db.AddMember(ctx, g.ID, person.ID); err != nil {
+			if err := db.AddGroupMemberUnaudited(ctx, g.ID, person.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -190,12 +190,12 @@ func (st *testStack) seed(t *testing.T, db *store.DB) {
 		{"Applications académiques", []string{"Messagerie"}},
 	} {
 		root := &store.Category{AcademyCode: "creteil", Name: tree.root}
-		if err := db.CreateCategory(ctx, root); err != nil {
+		if err := db.CreateCategoryUnaudited(ctx, root); err != nil {
 			t.Fatal(err)
 		}
 		for _, name := range tree.leaves {
 			leaf := &store.Category{AcademyCode: "creteil", ParentID: &root.ID, Name: name}
-			if err := db.CreateCategory(ctx, leaf); err != nil {
+			if err := db.CreateCategoryUnaudited(ctx, leaf); err != nil {
 				t.Fatal(err)
 			}
 			got, err := db.GetCategory(ctx, leaf.ID)

@@ -29,10 +29,10 @@ func (st *testStack) addTechnician(t *testing.T, login, last, first string) *sto
 	if err := st.db.SetPassword(ctx, p.ID, testPassword); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.db.GrantRole(ctx, p.ID, "creteil", store.RoleTechnician); err != nil {
+	if err := st.db.GrantRoleUnaudited(ctx, p.ID, "creteil", store.RoleTechnician); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.db.AddMember(ctx, st.group, p.ID); err != nil {
+	if err := st.db.AddGroupMemberUnaudited(ctx, st.group, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	st.people[login] = p

@@ -106,7 +106,7 @@ func (s *stack) seed(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := &store.Group{AcademyCode: "creteil", Name: "Plateforme", Level: 1, Intake: true}
-	if err := s.db.CreateGroup(ctx, g); err != nil {
+	if err := s.db.CreateGroupUnaudited(ctx, g); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []struct{ login, role string }{
@@ -117,18 +117,18 @@ func (s *stack) seed(t *testing.T) {
 		if err := s.db.CreatePerson(ctx, person); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.db.GrantRole(ctx, person.ID, "creteil", p.role); err != nil {
+		if err := s.db.GrantRoleUnaudited(ctx, person.ID, "creteil", p.role); err != nil {
 			t.Fatal(err)
 		}
 		if p.role == store.RoleTechnician {
-			if err := s.db.AddMember(ctx, g.ID, person.ID); err != nil {
+			if err := s.db.AddGroupMemberUnaudited(ctx, g.ID, person.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
 		s.people[p.login] = person.ID
 	}
 	cat := &store.Category{AcademyCode: "creteil", Name: "Écran"}
-	if err := s.db.CreateCategory(ctx, cat); err != nil {
+	if err := s.db.CreateCategoryUnaudited(ctx, cat); err != nil {
 		t.Fatal(err)
 	}
 	s.cat = cat.ID

@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -118,7 +117,7 @@ func PostgresWithOutage(t testing.TB) (*store.DB, *Outage) {
 	if err := db.QueryRowContext(ctx, "SELECT current_database()").Scan(&name); err != nil {
 		t.Fatal(err)
 	}
-	admin, err := store.Open(store.DriverPostgres, os.Getenv("GUICHET_TEST_POSTGRES_DSN"))
+	admin, err := store.Open(store.DriverPostgres, PostgresDSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,9 @@
 // Package storetest gives tests a real, migrated database on SQLite and on
-// PostgreSQL. PostgreSQL comes from GUICHET_TEST_POSTGRES_DSN (set by
-// .ci/with-postgres, which `make test` uses); without it tests fail rather
-// than silently skip half their coverage.
+// PostgreSQL. PostgreSQL is the server of GUICHET_TEST_POSTGRES_DSN (set by
+// .ci/with-postgres, which `make test` uses) or, without it, a throwaway
+// PostgreSQL 15 that the first test needing one starts for the whole test
+// process (PostgresDSN). Without server binaries the tests fail rather than
+// silently skip half their coverage, unless GUICHET_TEST_POSTGRES=off.
 package storetest
 
 import (
@@ -9,7 +11,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,14 +40,22 @@ func SQLite(t testing.TB) *store.DB {
 	return db
 }
 
-// Postgres returns a migrated database created for this test on the server
-// named by GUICHET_TEST_POSTGRES_DSN, dropped at the end.
+// Postgres returns a migrated database created for this test on the test
+// server (PostgresDSN), dropped at the end.
 func Postgres(t testing.TB) *store.DB {
 	t.Helper()
-	dsn := os.Getenv("GUICHET_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Fatal("GUICHET_TEST_POSTGRES_DSN is not set: run the tests with `make test` (it starts a throwaway PostgreSQL)")
+	db := EmptyPostgres(t)
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
 	}
+	return db
+}
+
+// EmptyPostgres returns a database created for this test, not migrated, on
+// the test server (PostgresDSN), dropped at the end.
+func EmptyPostgres(t testing.TB) *store.DB {
+	t.Helper()
+	dsn := PostgresDSN(t)
 	admin, err := store.Open(store.DriverPostgres, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -71,9 +80,6 @@ func Postgres(t testing.TB) *store.DB {
 			closeOrLog(t, a, "admin connection")
 		}
 	})
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	return db
 }
 

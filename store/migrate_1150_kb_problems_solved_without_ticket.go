@@ -1,0 +1,48 @@
+package store
+
+// kbProblemsSolvedWithoutTicket counts the problems an article solved
+// without a ticket:
+//   - kb_articles.solved_without_ticket: the counter;
+//   - kb_self_solved: one row per person and article counted, so that a
+//     reload or a second click never counts the same person twice;
+//   - kb_suggestion_views: the suggested articles opened from the
+//     new-incident form, per session, so that cancelling the form counts the
+//     last one read. Rows go with their session.
+var kbProblemsSolvedWithoutTicket = []step{
+	both(`ALTER TABLE kb_articles ADD COLUMN solved_without_ticket INTEGER NOT NULL DEFAULT 0`),
+	{
+		sqlite: `CREATE TABLE "kb_self_solved" (
+			"person_id" INTEGER NOT NULL,
+			"article_id" INTEGER NOT NULL,
+			"created_at" TIMESTAMP NOT NULL,
+			PRIMARY KEY ("person_id", "article_id"),
+			FOREIGN KEY (person_id) REFERENCES people (id) ON DELETE CASCADE,
+			FOREIGN KEY (article_id) REFERENCES kb_articles (id) ON DELETE CASCADE)`,
+		postgres: `CREATE TABLE "kb_self_solved" (
+			"person_id" BIGINT NOT NULL,
+			"article_id" BIGINT NOT NULL,
+			"created_at" TIMESTAMPTZ NOT NULL,
+			PRIMARY KEY ("person_id", "article_id"),
+			FOREIGN KEY (person_id) REFERENCES people (id) ON DELETE CASCADE,
+			FOREIGN KEY (article_id) REFERENCES kb_articles (id) ON DELETE CASCADE)`,
+	},
+	{
+		sqlite: `CREATE TABLE "kb_suggestion_views" (
+			"session_id" VARCHAR NOT NULL,
+			"article_id" INTEGER NOT NULL,
+			"person_id" INTEGER NOT NULL,
+			"viewed_at" TIMESTAMP NOT NULL,
+			PRIMARY KEY ("session_id", "article_id"),
+			FOREIGN KEY (session_id) REFERENCES sessions (id) ON DELETE CASCADE,
+			FOREIGN KEY (article_id) REFERENCES kb_articles (id) ON DELETE CASCADE)`,
+		postgres: `CREATE TABLE "kb_suggestion_views" (
+			"session_id" VARCHAR NOT NULL,
+			"article_id" BIGINT NOT NULL,
+			"person_id" BIGINT NOT NULL,
+			"viewed_at" TIMESTAMPTZ NOT NULL,
+			PRIMARY KEY ("session_id", "article_id"),
+			FOREIGN KEY (session_id) REFERENCES sessions (id) ON DELETE CASCADE,
+			FOREIGN KEY (article_id) REFERENCES kb_articles (id) ON DELETE CASCADE)`,
+	},
+	both(`CREATE INDEX "kb_self_solved_article_idx" ON "kb_self_solved" ("article_id", "created_at")`),
+}
