@@ -1,6 +1,8 @@
 package catalogue
 
 import (
+	"go/parser"
+	"go/token"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -61,6 +63,19 @@ func TestCatalogueDefinesEachKeyOnce(t *testing.T) {
 		slices.Sort(got)
 		if !slices.Equal(got, want) {
 			t.Fatalf("sections() lists %v, the package has the message files %v", got, want)
+		}
+	})
+
+	t.Run("the package doc names every message file", func(t *testing.T) {
+		f, err := parser.ParseFile(token.NewFileSet(), "catalogue.go", nil, parser.ParseComments|parser.PackageClauseOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := f.Doc.Text()
+		for _, s := range sections() {
+			if !strings.Contains(doc, "\t"+s.file+" ") {
+				t.Errorf("the package doc (catalogue.go) does not list %s and what it holds", s.file)
+			}
 		}
 	})
 }
