@@ -1,9 +1,10 @@
 package web
 
-// routesAPI registers the REST API under /api/v1 (SPEC §10). It runs before
-// the session and CSRF middleware: API requests authenticate with a bearer
-// token (apiAuth), never with the session cookie. Every route is described
-// in openapi.json; TestOpenAPIDocumentsEveryRoute keeps both in step.
+// routesAPI registers every route of the REST API under /api/v1 (SPEC §10),
+// with its permission and handler; routes.go calls it before the session and
+// CSRF middleware: API requests authenticate with a bearer token (apiAuth),
+// never with the session cookie. Every route is described in openapi.json;
+// TestOpenAPIDocumentsEveryRoute keeps both in step.
 func (s *Server) routesAPI() {
 	s.get("/api/v1/openapi.json", s.require(PermPublic), s.apiOpenAPI)
 
@@ -22,19 +23,4 @@ func (s *Server) routesAPI() {
 	s.get("/api/v1/tickets/:number", s.apiAuth(false), limit, s.require(PermSignedIn), s.apiTicketShow)
 	s.get("/api/v1/tickets/:number/attachments/:id<int>", s.apiAuth(false), limit, s.require(PermSignedIn), s.apiTicketAttachment)
 	s.post("/api/v1/tickets/:number/actions/:action", s.apiAuth(true), limit, s.require(PermSignedIn), s.apiTicketAction)
-}
-
-// routesIntegration registers the cookie-session pages of the integration
-// features: a person's API tokens, and the administrators' application
-// tokens and webhooks.
-func (s *Server) routesIntegration() {
-	s.get("/compte/jetons", s.require(PermSignedIn), s.tokensPage)
-	s.post("/compte/jetons", s.require(PermSignedIn), s.tokensCreate)
-	s.post("/compte/jetons/:id<int>/revoquer", s.require(PermSignedIn), s.tokensRevoke)
-
-	s.get("/admin/webhooks", s.require(PermAcademySettings), s.webhooksPage)
-	s.post("/admin/webhooks", s.require(PermAcademySettings), s.webhooksCreate)
-	s.post("/admin/webhooks/:id<int>/supprimer", s.require(PermAcademySettings), s.webhooksDelete)
-	s.post("/admin/jetons", s.require(PermAcademySettings), s.appTokensCreate)
-	s.post("/admin/jetons/:id<int>/revoquer", s.require(PermAcademySettings), s.appTokensRevoke)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/catalogue"
 )
 
 // Cookie names.
@@ -262,7 +263,7 @@ func (s *Server) hasRole(c *fiber.Ctx, academy string, roles ...string) (bool, e
 // lang returns the interface language of the request (cookie "lang",
 // French by default).
 func (s *Server) lang(c *fiber.Ctx) string {
-	return supportedLang(c.Cookies(langCookie))
+	return catalogue.Supported(c.Cookies(langCookie))
 }
 
 // PurgeSessions deletes expired sessions and abandoned draft uploads now and then every interval,

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/catalogue"
 )
 
 // Application error codes. A handler returns an *Error carrying one; the
@@ -192,10 +193,10 @@ func wantsJSON(c *fiber.Ctx) bool {
 func formatBytes(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
-		return formatNumber(LangFR, n>>20) + " Mo"
+		return catalogue.FormatNumber(catalogue.French, n>>20) + " Mo"
 	case n >= 1<<20:
 		tenths := (n*10 + 1<<19) >> 20 // rounded to the nearest tenth of a Mo
-		return formatNumber(LangFR, tenths/10) + "," + strconv.FormatInt(tenths%10, 10) + " Mo"
+		return catalogue.FormatNumber(catalogue.French, tenths/10) + "," + strconv.FormatInt(tenths%10, 10) + " Mo"
 	case n >= 1<<10:
 		return fmt.Sprintf("%d ko", n>>10)
 	default:

@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http/httptest"
-	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -13,63 +12,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 )
-
-func TestCatalog(t *testing.T) {
-	cat := newCatalog()
-
-	t.Run("every message has a French and an English text", func(t *testing.T) {
-		for _, k := range cat.Keys() {
-			m := cat.msgs[k]
-			if strings.TrimSpace(m[0]) == "" || strings.TrimSpace(m[1]) == "" {
-				t.Errorf("%s: %q", k, m)
-			}
-			if strings.Count(m[0], "%") != strings.Count(m[1], "%") {
-				t.Errorf("%s: French and English take different arguments: %q", k, m)
-			}
-		}
-	})
-
-	t.Run("every key a template uses is in the catalogue", func(t *testing.T) {
-		use := regexp.MustCompile(`\bT "([^"]+)"`)
-		err := fs.WalkDir(templateFS, "templates", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			b, err := fs.ReadFile(templateFS, p)
-			if err != nil {
-				return err
-			}
-			for _, m := range use.FindAllStringSubmatch(string(b), -1) {
-				if !cat.Has(m[1]) {
-					t.Errorf("%s uses unknown key %q", p, m[1])
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	})
-
-	t.Run("every error code has a title and a message", func(t *testing.T) {
-		for _, code := range []string{ENOTFOUND, EUNAUTHORIZED, EFORBIDDEN, EINVALID, ECONFLICT, ETOOLARGE, EINTERNAL} {
-			for _, k := range []string{"error." + code, "error.title." + code} {
-				if !cat.Has(k) {
-					t.Errorf("missing %s", k)
-				}
-			}
-		}
-	})
-
-	t.Run("French is the default and unknown languages fall back to it", func(t *testing.T) {
-		if got := cat.T("de", "login.submit"); got != "Valider" {
-			t.Fatalf("got %q", got)
-		}
-		if got := cat.T(LangEN, "login.submit"); got != "Submit" {
-			t.Fatalf("got %q", got)
-		}
-	})
-}
 
 func TestTemplates(t *testing.T) {
 	s := &Server{i18n: newCatalog()}

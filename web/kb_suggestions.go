@@ -23,6 +23,9 @@ type kbSuggestionsView struct {
 // subject chosen on the new-incident form, whose name joins the words): an
 // htmx fragment with the few published articles closest to the text being
 // typed (any word matches, the last one as a prefix), or nothing.
+// templates/incident_new.html asks for it into #suggestions-kb (hx-get with
+// hx-include="#description, #categorie", on keyup of the description and
+// change of the subject).
 func (s *Server) kbSuggestions(c *fiber.Ctx) error {
 	v, err := s.viewer(c)
 	if err != nil {

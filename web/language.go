@@ -4,13 +4,15 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"guichet/web/catalogue"
 )
 
 // languageSwitch answers GET /langue/:lang?suite=…: it remembers the
 // interface language (cookie "lang", a year) and goes back to suite. It
 // changes nothing but a display preference, so a link is enough.
 func (s *Server) languageSwitch(c *fiber.Ctx) error {
-	lang := supportedLang(c.Params("lang"))
+	lang := catalogue.Supported(c.Params("lang"))
 	c.Cookie(&fiber.Cookie{
 		Name: langCookie, Value: lang, Path: "/",
 		Expires:  time.Now().Add(365 * 24 * time.Hour),

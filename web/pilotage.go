@@ -5,7 +5,8 @@ package web
 // horaires, roles, journal). Every screen acts on s.academyOf(c): the
 // person's home académie, or the one chosen with ?academie= (global
 // administrators, people with roles in several académies). Every change
-// goes through a store function that records it in the journal.
+// goes through a store function that records it in the journal. Their routes
+// are listed in routes.go.
 
 import (
 	"errors"
@@ -16,49 +17,6 @@ import (
 
 	"guichet/store"
 )
-
-// routesAdmin registers the supervisors' routes.
-func (s *Server) routesAdmin() {
-	s.get("/pilotage", s.require(PermDashboard), s.pilotageDashboard)
-	s.get("/pilotage/export.csv", s.require(PermExport), s.pilotageExport)
-
-	s.get("/pilotage/actualites", s.require(PermNewsManage), s.newsList)
-	s.get("/pilotage/actualites/nouvelle", s.require(PermNewsManage), s.newsNew)
-	s.post("/pilotage/actualites", s.require(PermNewsManage), s.newsCreate)
-	s.get("/pilotage/actualites/:id<int>", s.require(PermNewsManage), s.newsEdit)
-	s.post("/pilotage/actualites/:id<int>", s.require(PermNewsManage), s.newsUpdate)
-	s.post("/pilotage/actualites/:id<int>/publier", s.require(PermNewsManage), s.newsPublish)
-	s.post("/pilotage/actualites/:id<int>/retirer", s.require(PermNewsManage), s.newsExpire)
-	s.post("/pilotage/actualites/:id<int>/supprimer", s.require(PermNewsManage), s.newsDelete)
-
-	s.get("/pilotage/categories", s.require(PermCategoriesManage), s.categoriesShow)
-	s.post("/pilotage/categories", s.require(PermCategoriesManage), s.categoryAdd)
-	s.post("/pilotage/categories/:id<int>/renommer", s.require(PermCategoriesManage), s.categoryRename)
-	s.post("/pilotage/categories/:id<int>/deplacer", s.require(PermCategoriesManage), s.categoryMove)
-	s.post("/pilotage/categories/:id<int>/supprimer", s.require(PermCategoriesManage), s.categoryDelete)
-
-	s.get("/pilotage/routage", s.require(PermRoutingManage), s.routingShow)
-	s.post("/pilotage/routage", s.require(PermRoutingManage), s.routingSave)
-
-	s.get("/pilotage/groupes", s.require(PermGroupsManage), s.groupsShow)
-	s.post("/pilotage/groupes", s.require(PermGroupsManage), s.groupAdd)
-	s.post("/pilotage/groupes/:id<int>", s.require(PermGroupsManage), s.groupUpdate)
-	s.post("/pilotage/groupes/:id<int>/membres", s.require(PermGroupsManage), s.groupMemberAdd)
-	s.post("/pilotage/groupes/:id<int>/membres/:person<int>/retirer", s.require(PermGroupsManage), s.groupMemberRemove)
-	s.post("/pilotage/groupes/:id<int>/membres/:person<int>/disponibilite", s.require(PermGroupsManage), s.groupMemberAvailability)
-
-	s.get("/pilotage/horaires", s.require(PermHoursManage), s.hoursShow)
-	s.post("/pilotage/horaires", s.require(PermHoursManage), s.hoursSave)
-	s.post("/pilotage/horaires/reinitialiser", s.require(PermHoursManage), s.hoursReset)
-	s.post("/pilotage/horaires/fermetures", s.require(PermHoursManage), s.holidayAdd)
-	s.post("/pilotage/horaires/fermetures/:day/supprimer", s.require(PermHoursManage), s.holidayRemove)
-
-	s.get("/pilotage/roles", s.require(PermRolesManage), s.rolesShow)
-	s.post("/pilotage/roles/attribuer", s.require(PermRolesManage), s.roleGrant)
-	s.post("/pilotage/roles/retirer", s.require(PermRolesManage), s.roleRevoke)
-
-	s.get("/pilotage/journal", s.require(PermAuditRead), s.journalShow)
-}
 
 // menuAdmin returns the side-menu entries of the supervisors' screens the
 // signed-in person may open in their home académie.

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/catalogue"
 )
 
 // Dashboard periods (days) offered by the selector; the first is the
@@ -191,7 +192,7 @@ func (s *Server) durationLabel(lang string, d time.Duration) string {
 // dashboardCharts builds every chart of the dashboard.
 func (s *Server) dashboardCharts(lang string, d *store.Dashboard) []Chart {
 	T := func(key string, args ...any) string { return s.i18n.T(lang, key, args...) }
-	intFmt := func(f float64) string { return formatNumber(lang, int64(math.Round(f))) }
+	intFmt := func(f float64) string { return catalogue.FormatNumber(lang, int64(math.Round(f))) }
 	valueCols := []string{T("pilotage.col.label"), T("pilotage.col.value")}
 	counts := func(cs []store.Count, label func(string) string) []barInput {
 		out := make([]barInput, len(cs))
@@ -349,7 +350,7 @@ func (s *Server) backlogChart(lang string, pts []store.BacklogPoint) Chart {
 		if i < len(pts)-1 {
 			day = day.Add(-time.Minute) // an end at midnight belongs to the day before
 		}
-		c.Rows = append(c.Rows, []string{day.Format("02/01/2006"), formatNumber(lang, int64(p.Open))})
+		c.Rows = append(c.Rows, []string{day.Format("02/01/2006"), catalogue.FormatNumber(lang, int64(p.Open))})
 	}
 	last := right
 	if len(pts) == 1 {
@@ -359,7 +360,7 @@ func (s *Server) backlogChart(lang string, pts []store.BacklogPoint) Chart {
 	first, lastRow := c.Rows[0], c.Rows[len(c.Rows)-1]
 	c.Desc = T("pilotage.chart.backlog.desc", first[0], lastRow[0], pts[0].Open, pts[len(pts)-1].Open)
 	c.Line = &LineChart{Points: strings.TrimSpace(line.String()), Area: area.String(),
-		Left: left, Right: right, Top: top, Bottom: bottom, MaxLabel: formatNumber(lang, int64(maxOpen)),
+		Left: left, Right: right, Top: top, Bottom: bottom, MaxLabel: catalogue.FormatNumber(lang, int64(maxOpen)),
 		FirstX: first[0], LastX: lastRow[0], LeftText: left - 6, Bottom2: bottom + 20}
 	return c
 }

@@ -1,11 +1,3 @@
-// Package web is Guichet's web application: server-rendered pages (Fiber,
-// html/template, the State design system DSFR, htmx), sessions and CSRF,
-// health, readiness and metrics endpoints.
-//
-// Layout: routes.go lists every route; each UI action has its own file
-// (login_show.go, login_submit.go, home.go…); templates/ holds one template
-// per page plus layout.html, all parsed when New runs; i18n.go holds the
-// message catalogue; errors.go the single error handler.
 package web
 
 import (
@@ -25,6 +17,7 @@ import (
 	"guichet/identity"
 	"guichet/intake"
 	"guichet/store"
+	"guichet/web/catalogue"
 )
 
 // Defaults used when the configuration leaves a value at zero.
@@ -62,7 +55,7 @@ type Server struct {
 	log      *slog.Logger
 	registry *prometheus.Registry
 	metrics  *httpMetrics
-	i18n     *catalog
+	i18n     *catalogue.Catalogue // messages of every page and API error
 	views    *views
 	assets   *assets
 	paris    *time.Location
@@ -96,7 +89,6 @@ func New(d Deps) (*Server, error) {
 		temporal:    d.Temporal,
 		log:         d.Logger,
 		registry:    d.Registry,
-		i18n:        newCatalog(),
 		sessionIdle: d.Config.Web.SessionIdle,
 		sessionMax:  d.Config.Web.SessionMax,
 		maxUpload:   d.Config.Tickets.MaxTicketBytes,
@@ -119,6 +111,9 @@ func New(d Deps) (*Server, error) {
 		s.maxUpload = defaultMaxTicketBytes
 	}
 	var err error
+	if s.i18n, err = catalogue.New(); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
 	if s.paris, err = time.LoadLocation("Europe/Paris"); err != nil {
 		return nil, fmt.Errorf("web: load Europe/Paris: %w", err)
 	}
@@ -183,7 +178,7 @@ func (s *Server) templateFuncs(lang string) template.FuncMap {
 		"isodate":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"paragraphs": paragraphs,
 		// nombre prints an integer with the language's digit grouping
-		// (« 1 000 », web/nombre.go).
-		"nombre": nombre(lang),
+		// (« 1 000 », web/catalogue/numbers.go).
+		"nombre": catalogue.NumberFunc(lang),
 	}
 }

@@ -16,15 +16,6 @@ import (
 // The pages of this file are shown while the database is unavailable, so
 // they never query it: they are built from the request alone.
 
-// routesSpool registers, ahead of the session middleware (which needs the
-// database), the confirmation page of a spooled submission and the
-// middleware that turns a database outage during a submission into a page
-// keeping what was typed.
-func (s *Server) routesSpool() {
-	s.get("/depot/:id", s.require(PermPublic), s.spooledShow)
-	s.app.Use(s.keepSubmissions)
-}
-
 // spooledView is the view model of the spooled submission's confirmation.
 type spooledView struct {
 	Page

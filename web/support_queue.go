@@ -260,7 +260,7 @@ func (s *Server) queueOptions(c *fiber.Ctx, v *supportQueueView) error {
 }
 
 // supportQueueCell answers the htmx poll of one queue row's follow-up cell
-// (GET /support/file/suivi/:number): state, technician, supportCountdown, late.
+// (GET /support/file/suivi/:number): state, technician, pick-up countdown, late.
 func (s *Server) supportQueueCell(c *fiber.Ctx) error {
 	t, err := s.supportTicketOf(c, c.Params("number"))
 	if err != nil {

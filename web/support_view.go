@@ -12,7 +12,7 @@ import (
 
 // Helpers shared by the technicians' screens (queue, Mes tickets, ticket
 // workspace): labels of levels, statuses and priorities, and the pick-up
-// supportCountdown computed on the server.
+// countdown computed on the server.
 
 // supportLevel is the seed's label of an urgency or impact: "3 - Faible".
 func (s *Server) supportLevel(lang string, level int) string {
@@ -46,9 +46,10 @@ func supportStatusBadge(status string) string {
 	return ""
 }
 
-// supportCountdown is the pick-up supportCountdown of a queue row, as first rendered by
-// the server; web/static/supportCountdown.js keeps its text current every second
-// from Due, and the row's cell is refreshed from the server every 30 s.
+// supportCountdown is the pick-up countdown of a queue row, as first
+// rendered by the server; web/static/countdown.js keeps its text current
+// every second from Due, and the row's cell is refreshed from the server
+// every 30 s.
 type supportCountdown struct {
 	Due  time.Time
 	Text string
@@ -58,8 +59,8 @@ type supportCountdown struct {
 	LeftLabel, LateLabel string
 }
 
-// pickupCountdown returns the supportCountdown of t at now, nil when the ticket
-// is no longer waiting to be picked up or has no deadline yet.
+// pickupCountdown returns the pick-up countdown of t at now, nil when the
+// ticket is no longer waiting to be picked up or has no deadline yet.
 func (s *Server) pickupCountdown(lang string, t store.Ticket, now time.Time) *supportCountdown {
 	left, ok := t.PickupRemaining(now)
 	if !ok {

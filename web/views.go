@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"guichet/web/catalogue"
 )
 
 //go:embed templates
@@ -34,7 +36,7 @@ func (s *Server) parseViews(fsys fs.FS) (*views, error) {
 		return nil, fmt.Errorf("web: list shared templates: %w", err)
 	}
 	v := &views{byLang: map[string]map[string]*template.Template{}}
-	for _, lang := range []string{LangFR, LangEN} {
+	for _, lang := range catalogue.Languages() {
 		base, err := template.New("layout.html").Funcs(s.templateFuncs(lang)).
 			ParseFS(fsys, append([]string{"templates/layout.html"}, partials...)...)
 		if err != nil {

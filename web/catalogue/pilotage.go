@@ -1,8 +1,9 @@
-package web
+package catalogue
 
-// messagesAdmin are the messages of the supervisors' screens (pilotage,
-// management, journal).
-func messagesAdmin() map[string][2]string {
+// pilotageMessages returns the messages of the supervisors' screens: the
+// dashboard and its CSV export, news, categories, routing, groups, opening
+// hours, roles and the journal.
+func pilotageMessages() map[string][2]string {
 	return map[string][2]string{
 		"menu.pilotage":         {"Pilotage", "Dashboard"},
 		"menu.admin.news":       {"Actualités (gestion)", "News (management)"},

@@ -1,4 +1,4 @@
-package web
+package catalogue
 
 import (
 	"fmt"
@@ -11,16 +11,16 @@ import (
 // CLDR's fr locale have it, so « 1 000 » never breaks across lines; in
 // English a comma.
 func groupSeparator(lang string) string {
-	if lang == LangEN {
+	if lang == English {
 		return ","
 	}
 	return "\u202f"
 }
 
-// formatNumber writes n with the digit grouping of lang: 1 234 567 in
+// FormatNumber writes n with the digit grouping of lang: 1 234 567 in
 // French, 1,234,567 in English. Numbers under 10 000 are grouped too
 // (« 1 000 »), as the lists' « plus de 1 000 » needs.
-func formatNumber(lang string, n int64) string {
+func FormatNumber(lang string, n int64) string {
 	s := strconv.FormatInt(n, 10)
 	sign := ""
 	if n < 0 {
@@ -54,7 +54,7 @@ type groupedInt struct {
 
 // Format implements fmt.Formatter.
 func (g groupedInt) Format(f fmt.State, _ rune) {
-	_, _ = f.Write([]byte(formatNumber(g.lang, g.n)))
+	_, _ = f.Write([]byte(FormatNumber(g.lang, g.n)))
 }
 
 // asInt64 returns v as an int64 when it is an integer of any Go size
@@ -112,12 +112,13 @@ func groupArgs(lang string, args []any) []any {
 	return out
 }
 
-// nombre is the template function behind {{nombre .Total}}: an integer
-// with its language's digit grouping. Anything else is printed as is.
-func nombre(lang string) func(v any) string {
+// NumberFunc returns the template function behind {{nombre .Total}} for
+// lang: an integer with the language's digit grouping. Anything else is
+// printed as is.
+func NumberFunc(lang string) func(v any) string {
 	return func(v any) string {
 		if n, ok := asInt64(v); ok {
-			return formatNumber(lang, n)
+			return FormatNumber(lang, n)
 		}
 		return fmt.Sprint(v)
 	}

@@ -1,32 +1,19 @@
-package web
+package catalogue
 
-// messagesRequester holds the messages of the requester's screens: the
-// new-incident form (and Prise d'appel), the confirmation, the ticket page
-// and its actions Mise à jour de l'incident and Annuler.
-func messagesRequester() map[string][2]string {
+// ticketMessages returns the messages of the ticket page: the ticket's
+// fields, statuses, urgencies and history events, the refusals of its
+// actions, and the actions Mise à jour de l'incident and Annuler.
+func ticketMessages() map[string][2]string {
 	return map[string][2]string{
-		// Menu and header.
-		"menu.incident.new": {"Nouvel incident", "New incident"},
-		"menu.call":         {"Prise d'appel", "Call intake"},
-		"layout.create":     {"Créer un incident [Alt+N]", "Create an incident [Alt+N]"},
-
 		// Ticket actions (ticket_actions.go), shown on the form that sent them.
 		"action.closed":        {"Ce ticket est clôturé : il n'accepte plus aucune action.", "This ticket is closed: it accepts no further action."},
 		"action.pending":       {"Ce ticket est en cours d'enregistrement par la plateforme. Réessayez dans quelques instants : votre saisie est conservée.", "This ticket is still being registered. Try again in a moment: what you typed is kept."},
 		"action.unavailable":   {"Le service de traitement des tickets est momentanément indisponible. Votre saisie est conservée : réessayez dans quelques instants.", "The ticket service is unavailable right now. What you typed is kept: try again in a moment."},
 		"action.refused.title": {"L'action n'a pas été effectuée", "The action was not carried out"},
 		"ticket.notfound":      {"L'incident %s est introuvable, ou vous n'avez pas le droit de le consulter.", "Ticket %s cannot be found, or you may not see it."},
-
-		// Shared form words.
-		"form.required.hint":      {"Les champs marqués d'un astérisque (*) sont obligatoires.", "Fields marked with an asterisk (*) are required."},
-		"form.error.summary":      {"Le formulaire comporte %d erreur(s) à corriger", "The form has %d error(s) to correct"},
-		"form.error.title.prefix": {"Erreur — ", "Error — "},
-		"na":                      {"N/A", "N/A"},
-		"yes":                     {"Oui", "Yes"},
-		"no":                      {"Non", "No"},
-		"urgency.1":               {"1 - Haute", "1 - High"},
-		"urgency.2":               {"2 - Moyenne", "2 - Medium"},
-		"urgency.3":               {"3 - Faible", "3 - Low"},
+		"urgency.1":            {"1 - Haute", "1 - High"},
+		"urgency.2":            {"2 - Moyenne", "2 - Medium"},
+		"urgency.3":            {"3 - Faible", "3 - Low"},
 
 		// Ticket fields (form and page).
 		"ticket.requester":    {"Demandeur", "Requester"},
@@ -58,59 +45,6 @@ func messagesRequester() map[string][2]string {
 		"ticket.pickedup":     {"Pris en charge le", "Picked up on"},
 		"ticket.resolved":     {"Résolu le", "Resolved on"},
 		"ticket.closed":       {"Clôturé le", "Closed on"},
-
-		// New-incident form.
-		"incident.title":              {"Nouvel incident", "New incident"},
-		"call.title":                  {"Prise d'appel", "Call intake"},
-		"call.caller":                 {"Appelant", "Caller"},
-		"call.caller.none":            {"Aucun appelant choisi : recherchez-le dans l'annuaire.", "No caller chosen: find them in the directory."},
-		"call.search":                 {"Rechercher l'appelant dans l'annuaire", "Find the caller in the directory"},
-		"incident.identity":           {"Carte d'identité du ticket", "Ticket identity card"},
-		"incident.thirdparty":         {"Demande pour une tierce personne", "Request for someone else"},
-		"incident.thirdparty.hint":    {"Saisissez le nom (et éventuellement le prénom) de la personne dans l'annuaire de l'académie, personnels des établissements compris.", "Type the person's last name (and first name) to search the académie's directory, school staff included."},
-		"incident.search.button":      {"Rechercher", "Search"},
-		"incident.phone.hint":         {"Il est conseillé d'indiquer un numéro de téléphone.", "Giving a phone number is recommended."},
-		"incident.availability.hint":  {"Jours et heures où vous êtes joignable, par exemple « du lundi au vendredi, 9 h – 17 h ».", "Days and hours you can be reached."},
-		"incident.request":            {"Votre demande", "Your request"},
-		"incident.subject.hint":       {"Obligatoire : sélectionnez le thème qui se rapporte à votre demande.", "Required: choose the theme of your request."},
-		"incident.subject.choose":     {"— Sélectionnez un thème —", "— Choose a theme —"},
-		"incident.urgency.hint":       {"L'urgence peut être requalifiée par la plateforme.", "The platform may requalify the urgency."},
-		"incident.private.hint":       {"Un incident privé n'est visible que de vous, du bénéficiaire et de la plateforme. Sinon vos collègues de la même entité le voient, et ne signalent pas deux fois la même panne.", "A private incident is seen only by you, the beneficiary and support. Otherwise colleagues of the same entity see it and do not report the same failure twice."},
-		"incident.description.hint":   {"Décrivez le problème en détail : ce que vous faisiez, le message affiché, ce que vous avez déjà essayé.", "Describe the problem in detail: what you were doing, the message shown, what you already tried."},
-		"incident.equipment":          {"Matériel concerné", "Equipment"},
-		"incident.equipment.hint":     {"Facultatif.", "Optional."},
-		"incident.asset":              {"Matériel connu du bénéficiaire", "Beneficiary's known equipment"},
-		"incident.asset.none":         {"— Autre matériel (saisie libre) —", "— Other equipment (free text) —"},
-		"incident.asset.fill":         {"Remplir avec ce matériel", "Fill with this equipment"},
-		"incident.documents.add":      {"Joindre des documents", "Attach documents"},
-		"incident.documents.hint":     {"Plusieurs fichiers possibles ; %s au plus par fichier, %s au plus en tout.", "Several files allowed; at most %s a file, %s in all."},
-		"incident.drafts.kept":        {"Documents déjà joints (décochez pour retirer) :", "Documents already attached (untick to remove):"},
-		"incident.send":               {"Envoyer", "Send"},
-		"incident.cancel":             {"Annuler", "Cancel"},
-		"incident.error.beneficiary":  {"Choisissez le bénéficiaire dans l'annuaire.", "Choose the beneficiary in the directory."},
-		"incident.error.caller":       {"Choisissez l'appelant dans l'annuaire.", "Choose the caller in the directory."},
-		"incident.error.search.empty": {"Saisissez un nom à rechercher.", "Type a name to search for."},
-		"incident.error.category":     {"Sélectionnez l'objet de la demande.", "Choose the subject of the request."},
-		"incident.error.urgency":      {"Choisissez une urgence : 1 - Haute, 2 - Moyenne ou 3 - Faible.", "Choose an urgency: 1 - High, 2 - Medium or 3 - Low."},
-		"incident.error.description":  {"Décrivez le problème rencontré.", "Describe the problem."},
-		"incident.error.toolong":      {"Ce texte est trop long (%d caractères au plus).", "This text is too long (%d characters at most)."},
-		"incident.error.file.size":    {"Le fichier « %s » n'a pas été joint : il dépasse la taille maximale de %s par fichier.", "File “%s” was not attached: it is larger than %s, the limit per file."},
-		"incident.error.file.total":   {"Le fichier « %s » n'a pas été joint : l'ensemble des documents dépasserait la taille maximale de %s par ticket.", "File “%s” was not attached: the documents would exceed %s, the limit per ticket."},
-		"incident.error.file.empty":   {"Le fichier « %s » est vide.", "File “%s” is empty."},
-		"incident.error.unavailable":  {"La création d'incident est momentanément indisponible. Votre saisie est conservée : réessayez dans quelques instants.", "Creating incidents is unavailable right now. What you typed is kept: try again in a moment."},
-		"directory.caption":           {"Résultats de la recherche dans l'annuaire", "Directory search results"},
-		"directory.lastname":          {"Nom", "Last name"},
-		"directory.firstname":         {"Prénom", "First name"},
-		"directory.choose":            {"Choisir", "Choose"},
-		"directory.none":              {"Personne ne correspond à « %s » dans l'annuaire.", "Nobody matches “%s” in the directory."},
-
-		// Confirmation.
-		"created.title":   {"Demande envoyée", "Request sent"},
-		"created.sent":    {"Votre demande a été envoyée.", "Your request has been sent."},
-		"created.number":  {"La fiche a été enregistrée sous le numéro", "The record was saved under number"},
-		"created.see":     {"Pour voir la fiche,", "To see the record,"},
-		"created.here":    {"cliquer ici", "click here"},
-		"created.another": {"Créer un autre incident", "Create another incident"},
 
 		// Ticket page.
 		"ticket.title":              {"Incident %s", "Incident %s"},

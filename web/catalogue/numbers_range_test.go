@@ -1,4 +1,4 @@
-package web
+package catalogue
 
 import (
 	"math"
@@ -6,7 +6,7 @@ import (
 )
 
 func TestNombrePrintsAnUnsignedIntegerPastInt64AsIs(t *testing.T) {
-	f := nombre(LangEN)
+	f := NumberFunc(English)
 	if got := f(uint64(math.MaxUint64)); got != "18446744073709551615" {
 		t.Errorf("nombre(MaxUint64) = %q, want it unchanged rather than wrapped negative", got)
 	}

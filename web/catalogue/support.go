@@ -1,8 +1,9 @@
-package web
+package catalogue
 
-// messagesSupport holds the messages of the technicians' screens: the
-// queue, Mes tickets and the ticket workspace.
-func messagesSupport() map[string][2]string {
+// supportMessages returns the messages of the support desk: the académie's
+// queue and its bulk actions, Mes tickets and the ticket workspace with its
+// workflow actions.
+func supportMessages() map[string][2]string {
 	return map[string][2]string{
 		"menu.support.queue": {"File d'attente", "Queue"},
 		"menu.support.mine":  {"Mes tickets", "My tickets"},
@@ -234,5 +235,19 @@ func messagesSupport() map[string][2]string {
 		"support.done.questionner":         {"Votre question a été envoyée ; le ticket attend la réponse du demandeur.", "Your question was sent; the ticket waits for the answer."},
 		"support.done.resoudre":            {"Le ticket est résolu ; le demandeur est invité à valider la solution.", "The ticket is resolved; the requester is asked to validate it."},
 		"support.done.doublon":             {"Le ticket a été clôturé comme doublon.", "The ticket was closed as a duplicate."},
+
+		// Resolving from a knowledge-base article, and Transformer en article.
+		"support.resolve.search":          {"Chercher un article", "Search for an article"},
+		"support.resolve.search.hint":     {"Quelques mots du problème ; la liste ci-dessous se met à jour.", "A few words of the problem; the list below updates."},
+		"support.resolve.search.none":     {"Aucun article publié ne correspond à cette recherche.", "No published article matches this search."},
+		"support.resolve.article.hint":    {"Articles publiés que le demandeur peut lire. Le texte de l'article complète la solution.", "Published articles the requester may read. The article's text completes the solution."},
+		"support.resolve.article.none":    {"— Aucun article —", "— No article —"},
+		"support.resolve.article.unknown": {"Cet article n'existe pas, n'est pas publié ou le demandeur ne peut pas le lire.", "This article does not exist, is not published or the requester cannot read it."},
+		"support.resolve.refill":          {"Reprendre le texte de l'article dans la solution", "Copy the article's text into the solution"},
+		"support.resolve.fromarticle":     {"%s\n\n%s\n\nArticle de la base de connaissances : %s", "%s\n\n%s\n\nKnowledge-base article: %s"},
+		"support.toarticle":               {"Transformer en article", "Turn into an article"},
+
+		// A queue whose count stops at store.CountCap: "more than N".
+		"support.queue.count.more": {"Plus de %d tickets", "More than %d tickets"},
 	}
 }

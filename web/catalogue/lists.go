@@ -1,10 +1,10 @@
-package web
+package catalogue
 
-// messagesRequesterLists holds the messages of the requester's lists
-// (Suivi des incidents, Incidents de mon entité, Validations), the
-// validation form, the header counters and search box, and the side
-// menu's Mes favoris / Mon historique.
-func messagesRequesterLists() map[string][2]string {
+// listsMessages returns the messages of the requester's lists (Suivi des
+// incidents, Incidents de mon entité, Validations), the Actions menu and
+// bulk cancellation, the validation form, the header counters and search
+// box, and the side menu's Mes favoris / Mon historique.
+func listsMessages() map[string][2]string {
 	return map[string][2]string{
 		// Side menu and header.
 		"lists.menu.new":          {"Nouvel incident", "New incident"},
@@ -131,5 +131,9 @@ func messagesRequesterLists() map[string][2]string {
 		"validation.contradiction.text":   {"Vous avez choisi « Acceptation », mais votre commentaire contient « %s ». Si le problème persiste, passez en refus : l'incident repartira en traitement. Sinon, confirmez l'acceptation.", "You chose « Acceptance », but your comment contains « %s ». If the problem persists, switch to a refusal: the incident will go back to support. Otherwise, confirm the acceptance."},
 		"validation.contradiction.keep":   {"Confirmer l'acceptation", "Confirm the acceptance"},
 		"validation.contradiction.switch": {"Passer en refus", "Switch to a refusal"},
+
+		// Lists whose count stops at store.CountCap (or at the end of the page
+		// asked): "more than N".
+		"lists.count.more": {"Nombre d'enregistrements : plus de %d", "Number of records: more than %d"},
 	}
 }

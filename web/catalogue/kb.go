@@ -1,8 +1,9 @@
-package web
+package catalogue
 
-// messagesKB holds the messages of the knowledge base and the global
-// search.
-func messagesKB() map[string][2]string {
+// kbMessages returns the messages of the knowledge base (list, article,
+// form, suggestions on the new-incident form, problems solved without a
+// ticket) and the full-text search.
+func kbMessages() map[string][2]string {
 	return map[string][2]string{
 		"kb.title":             {"Base de connaissances", "Knowledge base"},
 		"kb.intro":             {"Les solutions rédigées par les équipes d'assistance : consultez-les avant de déclarer un incident.", "Solutions written by the support teams: read them before reporting an incident."},
