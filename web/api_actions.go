@@ -185,6 +185,9 @@ func (s *Server) apiTicketAction(c *fiber.Ctx) error {
 		return &Error{Code: EFORBIDDEN, Key: "api.error.forbidden.action",
 			Err: fmt.Errorf("person %d may not %s ticket %s", v.PersonID, c.Params("action"), t.Number)}
 	}
+	if key := c.Get(headerIdempotencyKey); key != "" && !validIdempotencyKey(key) {
+		return apiUnprocessable("api.error.idempotency", maxIdempotencyKey)
+	}
 	var in apiActionInput
 	if body := c.Body(); len(strings.TrimSpace(string(body))) > 0 {
 		if err := json.Unmarshal(body, &in); err != nil {

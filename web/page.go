@@ -20,6 +20,10 @@ type Page struct {
 	Academy *store.Academy
 	// CSRF is the token every form of the page carries (field _csrf).
 	CSRF string
+	// Nonce identifies this rendering of the page's forms (field _nonce):
+	// the ticket actions they send are applied once however often they are
+	// resent (idempotency.go).
+	Nonce string
 	// HXHeaders is the JSON of the headers htmx adds to its requests
 	// (the CSRF token), set on <body hx-headers>.
 	HXHeaders string
@@ -54,7 +58,7 @@ func (p *Page) UserName() string {
 // the error page uses it too, so a missing académie or token is left out
 // (and logged) rather than turned into another error.
 func (s *Server) page(c *fiber.Ctx, title string) Page {
-	p := Page{Lang: s.lang(c), Title: title, User: currentUser(c), Path: c.OriginalURL()}
+	p := Page{Lang: s.lang(c), Title: title, User: currentUser(c), Path: c.OriginalURL(), Nonce: pageNonce(c)}
 	ctx := c.UserContext()
 	tok, err := s.csrfToken(c)
 	if err != nil {

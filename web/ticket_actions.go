@@ -103,6 +103,8 @@ func (s *Server) ticketActor(c *fiber.Ctx, academy string) (workflows.Actor, err
 //		return workflows.AddInfoInput{Actor: a, Body: body}
 //	})
 //
+// The Update carries the request's Update ID (the form's nonce or the API's
+// Idempotency-Key), so a resent form or a retried call applies once.
 // A refused action (validator), a closed ticket or an unreachable Temporal
 // come back as *ActionError carrying the message to show on the form; other
 // errors are internal.
@@ -121,18 +123,26 @@ func (s *Server) updateTicket(c *fiber.Ctx, t *store.Ticket, name string, build 
 	if err != nil {
 		return res, err
 	}
+	id, err := updateID(c, actor.PersonID, name)
+	if err != nil {
+		return res, err
+	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), updateTimeout)
 	defer cancel()
-	err = sendUpdate(ctx, s.temporal, t.Number, name, build(actor), &res)
+	err = sendUpdate(ctx, s.temporal, t.Number, name, id, build(actor), &res)
 	if err == nil {
+		c.Locals(localUpdated, true)
 		return res, nil
 	}
 	return res, s.actionError(lang, t.Number, err)
 }
 
-// sendUpdate sends one Update and waits for its result.
-func sendUpdate(ctx context.Context, tc client.Client, number, name string, arg any, res *workflows.UpdateResult) error {
+// sendUpdate sends one Update and waits for its result. A non-empty id is
+// the Update ID: the workflow applies an ID once and answers its repeats
+// with the first result (idempotency.go); "" lets the SDK pick one.
+func sendUpdate(ctx context.Context, tc client.Client, number, name, id string, arg any, res *workflows.UpdateResult) error {
 	h, err := tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		UpdateID:     id,
 		WorkflowID:   workflows.TicketWorkflowID(number),
 		UpdateName:   name,
 		Args:         []any{arg},

@@ -25,6 +25,7 @@ func apiMessages() map[string][2]string {
 		"api.error.requalify":           {"Indiquez une nouvelle urgence ou un nouvel impact.", "Give a new urgency or a new impact."},
 		"api.error.assign":              {"Choisissez un technicien ou un groupe (technician_id, group_id).", "Choose a technician or a group (technician_id, group_id)."},
 		"api.error.fileids":             {"Document inconnu : envoyez d'abord le fichier avec POST /api/v1/files, avec le même jeton.", "Unknown document: upload the file first with POST /api/v1/files, with the same token."},
+		"api.error.idempotency":         {"En-tête « Idempotency-Key » invalide : de 1 à %d caractères ASCII imprimables, sans espace.", "Invalid \"Idempotency-Key\" header: 1 to %d printable ASCII characters, no spaces."},
 		"api.error.nofiles":             {"Cette action n'accepte pas de documents.", "This action takes no documents."},
 		"api.error.busy":                {"Le service est momentanément indisponible : réessayez dans quelques secondes.", "The service is unavailable right now: try again in a few seconds."},
 		"api.error.unavailable":         {"La création de tickets est momentanément indisponible.", "Ticket creation is unavailable right now."},
