@@ -339,6 +339,8 @@ func runDev(ctx context.Context, cfg config.Config, out io.Writer) error {
 		Namespace: cfg.Temporal.Namespace,
 		Retention: cfg.Temporal.Retention,
 		Logger:    logger.With("component", "temporal-server"),
+
+		UIWriteActions: cfg.Temporal.UIWriteActions,
 	})
 	if err != nil {
 		return err

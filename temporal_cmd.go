@@ -35,6 +35,7 @@ func runTemporal(ctx context.Context, cfg config.Config, out io.Writer) error {
 		},
 		HostPort:         s.Addr,
 		UIAddr:           s.UIAddr,
+		UIWriteActions:   cfg.Temporal.UIWriteActions,
 		Namespace:        cfg.Temporal.Namespace,
 		Retention:        cfg.Temporal.Retention,
 		SearchAttributes: workflows.SearchAttributeTypes(),

@@ -59,12 +59,15 @@ type Database struct {
 // Temporal configures the Temporal client and, with `guichet dev`, the
 // embedded server.
 type Temporal struct {
-	HostPort  string        `mapstructure:"host_port"`
-	Namespace string        `mapstructure:"namespace"`
-	TaskQueue string        `mapstructure:"task_queue"`
-	UIAddr    string        `mapstructure:"ui_addr"` // embedded Web UI (dev only)
-	UIURL     string        `mapstructure:"ui_url"`  // public Web UI URL for links
-	Retention time.Duration `mapstructure:"retention"`
+	HostPort  string `mapstructure:"host_port"`
+	Namespace string `mapstructure:"namespace"`
+	TaskQueue string `mapstructure:"task_queue"`
+	UIAddr    string `mapstructure:"ui_addr"` // embedded Web UI (dev only)
+	UIURL     string `mapstructure:"ui_url"`  // public Web UI URL for links
+	// UIWriteActions lets the Web UI run by `guichet dev` and `guichet
+	// temporal` terminate, cancel, signal or reset workflows; off, it only reads.
+	UIWriteActions bool          `mapstructure:"ui_write_actions"`
+	Retention      time.Duration `mapstructure:"retention"`
 	// Server configures `guichet temporal`, a Temporal server run by this
 	// binary and persisted in PostgreSQL.
 	Server TemporalServer `mapstructure:"server"`

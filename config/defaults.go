@@ -36,7 +36,9 @@ func Defaults() Config {
 			TaskQueue: "guichet-tickets",
 			UIAddr:    "127.0.0.1:8233",
 			UIURL:     "http://127.0.0.1:8233",
-			Retention: 720 * time.Hour,
+			// The Web UI has no sign-in: writing from it would bypass Guichet's rules.
+			UIWriteActions: false,
+			Retention:      720 * time.Hour,
 			Server: TemporalServer{
 				Addr:               "127.0.0.1:7233",
 				Database:           "temporal",

@@ -117,6 +117,11 @@ tickets:
 			},
 		},
 		{
+			name: "the Temporal Web UI reads only unless GUICHET_TEMPORAL_UI_WRITE_ACTIONS allows writes",
+			env:  map[string]string{"GUICHET_TEMPORAL_UI_WRITE_ACTIONS": "true"},
+			want: func(c *config.Config) { c.Temporal.UIWriteActions = true },
+		},
+		{
 			name: "académies come from a list in the file",
 			file: `
 academies:

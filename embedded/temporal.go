@@ -72,6 +72,10 @@ type TemporalOptions struct {
 	// UIAddr is the Web UI address (config default 127.0.0.1:8233, see DefaultUIAddr); empty
 	// disables the UI. Port 0 picks a free port.
 	UIAddr string
+	// UIWriteActions lets the Web UI terminate, cancel, signal, update, reset, pause and start
+	// workflows (and run batch and activity commands). Off by default: the UI has no sign-in,
+	// and a ticket's workflow changed from it bypasses Guichet's rules and its projection.
+	UIWriteActions bool
 	// Namespace is registered at start-up, default "default".
 	Namespace string
 	// Retention is how long closed workflow histories are kept, default 30 days (supervisors
@@ -212,7 +216,7 @@ func startTemporalOnce(ctx context.Context, opts TemporalOptions) (*Temporal, er
 		return nil, errors.Join(err, t.Stop())
 	}
 	if opts.UIAddr != "" {
-		if err := t.startUI(ctx, ui, opts.Namespace); err != nil {
+		if err := t.startUI(ctx, ui, uiConfig(opts.Namespace, opts.UIWriteActions)); err != nil {
 			return nil, errors.Join(err, t.Stop())
 		}
 	}
@@ -476,22 +480,42 @@ func (t *Temporal) configureNamespace(ctx context.Context, opts TemporalOptions)
 	return nil
 }
 
-// startUI runs the Web UI in a goroutine (its Start blocks) and waits until it answers.
-func (t *Temporal) startUI(ctx context.Context, ui endpoint, namespace string) error {
+// uiConfig is the Web UI's configuration, without its address. Without writeActions every
+// write is refused by the UI server (DisableWriteActions answers 405 to any non-GET request
+// but queries) and each action's button is hidden (the discrete switches), so the UI reads
+// histories only.
+func uiConfig(namespace string, writeActions bool) *uiconfig.Config {
+	readOnly := !writeActions
+	return &uiconfig.Config{
+		EnableUI:                  true,
+		DefaultNamespace:          namespace,
+		CORS:                      uiconfig.CORS{CookieInsecure: true},
+		HideLogs:                  true,
+		DisableNewsFetch:          true,
+		DisableWriteActions:       readOnly,
+		WorkflowTerminateDisabled: readOnly,
+		WorkflowCancelDisabled:    readOnly,
+		WorkflowSignalDisabled:    readOnly,
+		WorkflowUpdateDisabled:    readOnly,
+		WorkflowResetDisabled:     readOnly,
+		WorkflowPauseDisabled:     readOnly,
+		BatchActionsDisabled:      readOnly,
+		StartWorkflowDisabled:     readOnly,
+		ActivityCommandsDisabled:  readOnly,
+	}
+}
+
+// startUI runs the Web UI with cfg in a goroutine (its Start blocks) and waits until it
+// answers.
+func (t *Temporal) startUI(ctx context.Context, ui endpoint, cfg *uiconfig.Config) error {
 	host := ui.bindIP
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
-	t.ui = uiserver.NewServer(uioptions.WithConfigProvider(&uiconfig.Config{
-		Host:                host,
-		Port:                ui.port,
-		TemporalGRPCAddress: t.hostPort,
-		EnableUI:            true,
-		DefaultNamespace:    namespace,
-		CORS:                uiconfig.CORS{CookieInsecure: true},
-		HideLogs:            true,
-		DisableNewsFetch:    true,
-	}))
+	cfg.Host = host
+	cfg.Port = ui.port
+	cfg.TemporalGRPCAddress = t.hostPort
+	t.ui = uiserver.NewServer(uioptions.WithConfigProvider(cfg))
 	t.uiDone = make(chan struct{})
 	go func() {
 		defer close(t.uiDone)
