@@ -132,7 +132,7 @@ func (a *Activities) startWebhooks(ctx context.Context, deliveries []int64) erro
 }
 
 // DeliverWebhook POSTs a delivery to its subscription's URL, signed, and
-// logs the attempt. A receiver answering anything but 2xx (or not
+// logs the attempt, heartbeating meanwhile. A receiver answering anything but 2xx (or not
 // answering) makes it fail, and Temporal retries it with backoff.
 func (a *Activities) DeliverWebhook(ctx context.Context, in workflows.WebhookInput) error {
 	d, err := a.DB.GetWebhookDelivery(ctx, in.DeliveryID)
@@ -151,7 +151,11 @@ func (a *Activities) DeliverWebhook(ctx context.Context, in workflows.WebhookInp
 		return fmt.Errorf("activities: webhook delivery %d: %w", d.ID, err)
 	}
 	attempt := int(activity.GetInfo(ctx).Attempt)
+	// Heartbeats while the receiver answers: a worker killed mid-POST is
+	// noticed on the workflow's HeartbeatTimeout, not its start-to-close.
+	hb := startHeartbeats(ctx)
 	status, sendErr := a.postWebhook(ctx, sub, d)
+	hb.stop()
 	rec := store.WebhookAttempt{Attempt: attempt, HTTPStatus: status, Delivered: sendErr == nil}
 	if sendErr != nil {
 		rec.Error = sendErr.Error()

@@ -26,6 +26,9 @@ const (
 	DirectorySyncManualID = DirectoryScheduleID + "-manual"
 	// DirectorySyncTimeout bounds a whole synchronisation.
 	DirectorySyncTimeout = 24 * time.Hour
+	// DirectoryHeartbeatTimeout is how long an académie's synchronisation
+	// may go without a heartbeat before Temporal retries it elsewhere.
+	DirectoryHeartbeatTimeout = 10 * time.Second
 )
 
 // Activity names of the directory synchronisation (methods of
@@ -105,11 +108,16 @@ func DirectorySyncWorkflow(ctx workflow.Context, in DirectorySyncInput) (Directo
 			return res, err
 		}
 	}
+	// SyncAcademy heartbeats every second, even inside a long directory
+	// search: an attempt silent for DirectoryHeartbeatTimeout lost its
+	// worker and is retried on another after 5 s (then 30 s). Only the
+	// ScheduleActivityTask attributes changed (from a 2 min heartbeat
+	// timeout and 30 s, 60 s retries): older histories replay unchanged.
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 4 * time.Hour,
-		HeartbeatTimeout:    2 * time.Minute,
+		HeartbeatTimeout:    DirectoryHeartbeatTimeout,
 		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: 30 * time.Second, BackoffCoefficient: 2, MaximumAttempts: 3,
+			InitialInterval: 5 * time.Second, BackoffCoefficient: 6, MaximumAttempts: 3,
 		},
 	})
 	var failed []string

@@ -107,11 +107,21 @@ func WebhookRetryPolicy() *temporal.RetryPolicy {
 	}
 }
 
+// WebhookHeartbeatTimeout is how long a delivery attempt may go without a
+// heartbeat (DeliverWebhook sends one every second) before Temporal counts
+// it lost, its worker presumably killed, and retries it on another.
+const WebhookHeartbeatTimeout = 5 * time.Second
+
 // WebhookDeliveryWorkflow delivers one webhook: the DeliverWebhook activity
 // with WebhookRetryPolicy, then, if it never succeeded, FailWebhook.
+//
+// The heartbeat timeout changes only the attributes of the
+// ScheduleActivityTask command, which replay does not compare: histories
+// recorded without it replay unchanged, no GetVersion needed.
 func WebhookDeliveryWorkflow(ctx workflow.Context, in WebhookInput) error {
 	deliver := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
+		HeartbeatTimeout:    WebhookHeartbeatTimeout,
 		RetryPolicy:         WebhookRetryPolicy(),
 	})
 	err := workflow.ExecuteActivity(deliver, ActivityDeliverWebhook, in).Get(ctx, nil)
