@@ -55,6 +55,7 @@ var schemaChanges = []migration{
 	{"20261128001150", "knowledge base: problems solved without a ticket", kbProblemsSolvedWithoutTicket},
 	{"20261128001300", "indexes of the lists and the support queue at a million tickets", ticketListAndQueueIndexes},
 	{"20261128001420", "indexes of a person's own tickets in one académie (API scope=mine)", ownTicketsPerAcademyIndexes},
+	{"20261128001600", "tickets whose workflow ended outside Guichet (reconciliation)", ticketWorkflowEnded},
 }
 
 // migrations gives schemaChanges to bun's migrator, each one run in a

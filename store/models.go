@@ -221,6 +221,12 @@ type Ticket struct {
 	FiledByID *int64 `bun:"-"`
 	// ProjectedSeq is the last workflow event sequence projected here.
 	ProjectedSeq int64 `bun:"projected_seq,notnull,default:0"`
+	// WorkflowEndedStatus is the Temporal status of the ticket's workflow
+	// when the reconciliation found it ended outside Guichet while the
+	// ticket was open (Terminated, Canceled, TimedOut, Failed); empty for a
+	// healthy ticket. WorkflowEndedAt is when it was found.
+	WorkflowEndedStatus string     `bun:"workflow_ended_status,notnull,default:''"`
+	WorkflowEndedAt     *time.Time `bun:"workflow_ended_at"`
 }
 
 // TicketEvent is one entry of a ticket's append-only timeline. (TicketNumber,
