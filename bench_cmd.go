@@ -284,7 +284,7 @@ func benchRun(ctx context.Context, f benchFlags, o bench.Options, stdout, stderr
 	startWorker := func() error {
 		wctx, wcancel := context.WithCancel(runCtx)
 		ws := newServices(wctx)
-		startBackground(ws, cfg, db, c, logger)
+		startBackground(ws, cfg, db, c, logger, nil)
 		stopBG = func() error { wcancel(); return ws.wait() }
 		return nil
 	}

@@ -28,6 +28,7 @@ import (
 	"guichet/identity"
 	"guichet/intake"
 	"guichet/mail"
+	"guichet/reconcile"
 	"guichet/store"
 	"guichet/web"
 	"guichet/worker"
@@ -268,7 +269,7 @@ func runWorker(ctx context.Context, cfg config.Config, out io.Writer) error {
 	logger, reg, db, c := p.logger, p.reg, p.db, p.temporal
 	setWorkflowCacheSize(cfg)
 	s := newServices(ctx)
-	startBackground(s, cfg, db, c, logger)
+	startBackground(s, cfg, db, c, logger, reg)
 	if cfg.Worker.Addr != "" {
 		s.serveOps(cfg.Worker.Addr, reg, func(ctx context.Context) error {
 			if err := db.Ping(ctx); err != nil {
@@ -290,8 +291,9 @@ func setWorkflowCacheSize(cfg config.Config) {
 }
 
 // startBackground starts what a worker process runs: the Temporal worker,
-// the mail sender and the intake resumer.
-func startBackground(s *services, cfg config.Config, db *store.DB, c client.Client, logger *slog.Logger) {
+// the mail sender, the intake resumer and the reconciliation of tickets
+// with their workflows (its metric on reg).
+func startBackground(s *services, cfg config.Config, db *store.DB, c client.Client, logger *slog.Logger, reg prometheus.Registerer) {
 	sender := mail.NewSender(db, cfg.Mail, logger.With("component", "mail"))
 	outbox := mail.NewOutbox(db, cfg.Mail, cfg.Web.BaseURL, mail.WithNotify(sender.Notify), mail.WithLogger(logger.With("component", "mail")))
 	w := worker.New(c, cfg, &activities.Activities{DB: db, Outbox: outbox, BaseURL: cfg.Web.BaseURL, Logger: logger.With("component", "activities"), ReplyTo: mail.ReplyToFunc(cfg.Mail),
@@ -309,6 +311,13 @@ func startBackground(s *services, cfg config.Config, db *store.DB, c client.Clie
 		s.loop(mail.NewListener(db, cfg, c, logger.With("component", "mail-listener")).Run)
 	}
 	s.loop(intake.New(db, c, cfg, logger.With("component", "intake")).RunResumer)
+	s.loop(func(ctx context.Context) error {
+		rec, err := reconcile.New(db, c, outbox, cfg, logger.With("component", "reconcile"), reg)
+		if err != nil {
+			return err
+		}
+		return rec.Run(ctx)
+	})
 }
 
 // runDev runs the whole embedded stack in one process.
@@ -377,7 +386,7 @@ func runDev(ctx context.Context, cfg config.Config, out io.Writer) error {
 	setWorkflowCacheSize(cfg)
 	s := newServices(ctx)
 	s.loop(in.RunSpoolDrainer)
-	startBackground(s, cfg, db, c, logger)
+	startBackground(s, cfg, db, c, logger, reg)
 	s.serveWeb(srv, cfg.Web.Addr, cfg.Web.ShutdownGrace, logger)
 	if fresh {
 		s.loop(func(ctx context.Context) error {

@@ -144,6 +144,9 @@ type Worker struct {
 	// ResumeInterval is how often submissions kept while Temporal was
 	// unreachable are retried.
 	ResumeInterval time.Duration `mapstructure:"resume_interval"`
+	// ReconcileInterval is how often open tickets are compared with their
+	// workflows, to find those ended outside Guichet; 0 disables it.
+	ReconcileInterval time.Duration `mapstructure:"reconcile_interval"`
 	// WorkflowCacheSize is the number of ticket workflows the Temporal SDK
 	// keeps in memory (its sticky cache, one per process); a workflow
 	// evicted from it replays its history on its next action.

@@ -68,7 +68,8 @@ func Defaults() Config {
 			MaxFileBytes:   10 << 20,
 			MaxTicketBytes: 25 << 20,
 		},
-		Worker: Worker{ResumeInterval: 10 * time.Second, WorkflowCacheSize: DefaultWorkflowCacheSize},
+		Worker: Worker{ResumeInterval: 10 * time.Second, ReconcileInterval: 5 * time.Minute,
+			WorkflowCacheSize: DefaultWorkflowCacheSize},
 		Auth: Auth{
 			TOTPRequiredRoles:     []string{},
 			TOTPIssuer:            "Guichet",

@@ -93,6 +93,9 @@ func (c Config) Validate() error {
 
 	v.hostPort("worker.addr", c.Worker.Addr, true)
 	v.positive("worker.resume_interval", c.Worker.ResumeInterval)
+	if c.Worker.ReconcileInterval != 0 && c.Worker.ReconcileInterval < 10*time.Second {
+		v.add("worker.reconcile_interval", c.Worker.ReconcileInterval.String(), "a duration of at least 10s like 5m, or 0 to disable")
+	}
 	if c.Worker.WorkflowCacheSize < 1 {
 		v.add("worker.workflow_cache_size", strconv.Itoa(c.Worker.WorkflowCacheSize), "a number of workflows of at least 1, like 3000")
 	}

@@ -23,15 +23,20 @@ const (
 	LangEnglish = "en"
 )
 
+// KindWorkflowEnded is the mail telling an académie's supervisors that a
+// ticket's workflow ended outside Guichet (sent by the reconciliation, not
+// by the workflow); Data.Reason carries the Temporal status.
+const KindWorkflowEnded = "workflow_ended"
+
 // Kinds lists every mail kind that has templates: the mails of the SPEC §5
-// table and the other mails the ticket workflow sends.
+// table, the other mails the ticket workflow sends, and KindWorkflowEnded.
 func Kinds() []string {
 	return []string{
 		workflows.MailCreated, workflows.MailPickedUp, workflows.MailAssigned, workflows.MailOffered,
 		workflows.MailReply, workflows.MailInfoRequested, workflows.MailWaitingReminder,
 		workflows.MailInfoAdded, workflows.MailResolved, workflows.MailValidationReminder,
 		workflows.MailClosed, workflows.MailRefused, workflows.MailCancelled, workflows.MailDuplicate,
-		workflows.MailLate,
+		workflows.MailLate, KindWorkflowEnded,
 	}
 }
 

@@ -1,0 +1,145 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"guichet/config"
+	"guichet/mail"
+	"guichet/reconcile"
+	"guichet/workflows"
+)
+
+// A ticket's workflow terminated from outside Guichet (as from the
+// Temporal Web UI or CLI) is found by the reconciliation: the ticket is
+// flagged, the supervisors are mailed once, and both ticket pages show
+// the alert, which a healthy ticket never shows.
+func TestATicketWhoseWorkflowIsTerminatedOutsideGuichetIsReconciled(t *testing.T) {
+	st := newTestStack(t)
+	ctx := context.Background()
+	stopped := st.submit(t, "agent", ticketOpts{})
+	healthy := st.submit(t, "agent", ticketOpts{description: "L'imprimante ne répond plus."})
+
+	if err := st.temporal.TerminateWorkflow(ctx, workflows.TicketWorkflowID(stopped), "",
+		"terminé depuis l'interface de Temporal"); err != nil {
+		t.Fatal(err)
+	}
+
+	outbox := mail.NewOutbox(st.db, config.Mail{From: "Guichet <guichet@ac-creteil.fr>"}, "https://guichet.test")
+	rec, err := reconcile.New(st.db, st.temporal, outbox, st.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Visibility lags behind the termination: pass again until it shows.
+	var found []reconcile.Finding
+	deadline := time.Now().Add(stackWait)
+	for len(found) == 0 {
+		if found, err = rec.Reconcile(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(found) == 0 && time.Now().After(deadline) {
+			t.Fatal("the reconciliation never found the terminated workflow")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	t.Run("it reports the terminated ticket only, once", func(t *testing.T) {
+		want := []reconcile.Finding{{Number: stopped, Status: "Terminated"}}
+		if len(found) != 1 || found[0] != want[0] {
+			t.Fatalf("found = %v, want %v", found, want)
+		}
+		again, err := rec.Reconcile(ctx)
+		if err != nil || len(again) != 0 {
+			t.Fatalf("second pass = %v, %v; want nothing new", again, err)
+		}
+		if got := reconciledCount(t, st, "Terminated"); got != 1 {
+			t.Errorf("guichet_reconcile_workflows_ended_total{status=Terminated} = %v, want 1", got)
+		}
+	})
+
+	t.Run("the ticket is flagged and keeps its status", func(t *testing.T) {
+		tk, err := st.db.GetTicket(ctx, stopped)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tk.WorkflowEndedStatus != "Terminated" || tk.WorkflowEndedAt == nil {
+			t.Errorf("flag = %q at %v, want Terminated with a time", tk.WorkflowEndedStatus, tk.WorkflowEndedAt)
+		}
+		if tk.Status != workflows.StatusNew {
+			t.Errorf("status = %q, want still %q", tk.Status, workflows.StatusNew)
+		}
+		other, err := st.db.GetTicket(ctx, healthy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if other.WorkflowEndedStatus != "" {
+			t.Errorf("healthy ticket flagged %q", other.WorkflowEndedStatus)
+		}
+	})
+
+	t.Run("the académie's supervisors are mailed once", func(t *testing.T) {
+		mails, err := st.db.ListMailsForTicket(ctx, stopped)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var notices []string
+		for _, m := range mails {
+			if strings.Contains(m.Subject, "traitement arrêté hors de Guichet") {
+				notices = append(notices, m.ToAddr)
+			}
+		}
+		if len(notices) != 1 || notices[0] != st.people["superviseur"].Email {
+			t.Fatalf("notices to %v, want one to %s", notices, st.people["superviseur"].Email)
+		}
+	})
+
+	pages := []struct{ who, path string }{
+		{"agent", "/incidents/"}, {"tech", "/support/incidents/"},
+	}
+	for _, p := range pages {
+		t.Run("the page "+p.path+" shows "+p.who+" the alert on the stopped ticket only", func(t *testing.T) {
+			b := st.signedIn(t, p.who)
+			resp := b.get(p.path + stopped)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s%s = %d", p.path, stopped, resp.StatusCode)
+			}
+			alert := parse(t, resp).Find("#traitement-arrete.fr-alert")
+			if alert.Length() != 1 || !strings.Contains(text(alert), "arrêté en dehors de Guichet") ||
+				!strings.Contains(text(alert), "Le support en a été informé") {
+				t.Errorf("alert = %q, want one saying processing stopped outside Guichet and support told", text(alert))
+			}
+			resp = b.get(p.path + healthy)
+			if n := parse(t, resp).Find("#traitement-arrete").Length(); n != 0 {
+				t.Errorf("healthy ticket %s shows the alert", healthy)
+			}
+		})
+	}
+}
+
+// reconciledCount reads guichet_reconcile_workflows_ended_total{status}
+// from the stack's registry (0 when absent).
+func reconciledCount(t *testing.T, st *testStack, status string) float64 {
+	t.Helper()
+	families, err := st.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "guichet_reconcile_workflows_ended_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "status" && l.GetValue() == status {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
+}
