@@ -33,6 +33,8 @@ Commands:
   temporal-setup  register Guichet's search attributes on a Temporal cluster
   temporal        run a Temporal server persisted in PostgreSQL (production;
                   settings temporal.server.*)
+  reconcile       flag the open tickets whose workflow ended outside Guichet
+                  and mail their supervisors (workers do it periodically)
   directory import FILE
                   import people into the directory from a CSV file
   token create --user LOGIN [--expires 30d] [--scope read|write]
@@ -96,6 +98,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"worker":         runWorker,
 		"temporal-setup": runTemporalSetup,
 		"temporal":       runTemporal, // temporal_cmd.go
+		"reconcile":      runReconcile,
 	}
 	fn, ok := commands[cmd]
 	if !ok {
