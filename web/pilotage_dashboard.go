@@ -103,6 +103,9 @@ type dashboardView struct {
 	// KB is what the académie's knowledge base solved, with and without a
 	// ticket (store/stats_kb.go).
 	KB *store.KnowledgeStats
+	// Stopped are the open tickets whose workflow the reconciliation found
+	// ended outside Guichet (package reconcile), most recent first.
+	Stopped []store.Ticket
 }
 
 // pilotageDashboard answers GET /pilotage?periode=N&academie=X.
@@ -142,8 +145,15 @@ func (s *Server) pilotageDashboard(c *fiber.Ctx) error {
 	if v.KB, err = s.db.KnowledgeStats(c.UserContext(), academy, kbDashboardTop); err != nil {
 		return err
 	}
+	if v.Stopped, err = s.db.TicketsWithEndedWorkflow(c.UserContext(), academy, stoppedDashboardTop); err != nil {
+		return err
+	}
 	return s.render(c, fiber.StatusOK, "pilotage", v)
 }
+
+// stoppedDashboardTop caps the dashboard's list of tickets whose workflow
+// ended outside Guichet.
+const stoppedDashboardTop = 20
 
 // periodDays reads the period selector (days), defaulting to the first.
 func periodDays(v string) int {

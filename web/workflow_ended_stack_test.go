@@ -17,8 +17,9 @@ import (
 
 // A ticket's workflow terminated from outside Guichet (as from the
 // Temporal Web UI or CLI) is found by the reconciliation: the ticket is
-// flagged, the supervisors are mailed once, and both ticket pages show
-// the alert, which a healthy ticket never shows.
+// flagged, the supervisors are mailed once and find it on their
+// dashboard, and both ticket pages show the alert, which a healthy ticket
+// never shows.
 func TestATicketWhoseWorkflowIsTerminatedOutsideGuichetIsReconciled(t *testing.T) {
 	st := newTestStack(t)
 	ctx := context.Background()
@@ -95,6 +96,18 @@ func TestATicketWhoseWorkflowIsTerminatedOutsideGuichetIsReconciled(t *testing.T
 		}
 		if len(notices) != 1 || notices[0] != st.people["superviseur"].Email {
 			t.Fatalf("notices to %v, want one to %s", notices, st.people["superviseur"].Email)
+		}
+	})
+
+	t.Run("the supervisors' dashboard lists the stopped ticket", func(t *testing.T) {
+		b := st.signedIn(t, "superviseur")
+		resp := b.get("/pilotage")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET /pilotage = %d", resp.StatusCode)
+		}
+		links := parse(t, resp).Find("#traitements-arretes a")
+		if links.Length() != 1 || text(links) != stopped {
+			t.Errorf("stopped tickets listed = %q, want only %s", text(links), stopped)
 		}
 	})
 

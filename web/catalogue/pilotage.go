@@ -50,6 +50,10 @@ func pilotageMessages() map[string][2]string {
 		"pilotage.kpi.resolved":      {"Tickets résolus sur la période", "Tickets resolved in the period"},
 		"pilotage.kpi.refusal":       {"Taux de refus", "Refusal rate"},
 		"pilotage.kpi.none":          {"—", "—"},
+		// Tickets whose workflow ended outside Guichet (package reconcile).
+		"pilotage.stopped.title":     {"Traitements arrêtés hors de Guichet", "Processing stopped outside Guichet"},
+		"pilotage.stopped.text":      {"Le workflow Temporal de ces incidents ouverts a été arrêté en dehors de Guichet (depuis l'interface ou la ligne de commande de Temporal) : ils n'évoluent plus. Consultez leur historique et décidez de la suite avec l'équipe technique.", "The Temporal workflow of these open tickets was stopped outside Guichet (from Temporal's UI or command line): they no longer move. Read their history and decide what to do with the technical team."},
+		"pilotage.stopped.seen":      {"constaté le %s", "found on %s"},
 		"pilotage.data":              {"Voir les données", "Show the data"},
 		"pilotage.col.label":         {"Libellé", "Label"},
 		"pilotage.col.value":         {"Valeur", "Value"},
