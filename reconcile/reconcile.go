@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	gomail "net/mail"
 	"net/url"
 	"strings"
 	"time"
@@ -30,28 +31,34 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
-	gomail "net/mail"
-
 	"guichet/config"
 	"guichet/mail"
 	"guichet/store"
 	"guichet/workflows"
 )
 
-// endedStatuses are the closing statuses of a ticket workflow that Guichet
-// never causes, by their visibility names. A workflow Guichet closes
-// completes (or continues as new).
-var endedStatuses = map[enumspb.WorkflowExecutionStatus]string{
-	enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED: "Terminated",
-	enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED:   "Canceled",
-	enumspb.WORKFLOW_EXECUTION_STATUS_TIMED_OUT:  "TimedOut",
-	enumspb.WORKFLOW_EXECUTION_STATUS_FAILED:     "Failed",
+// endedStatus returns the visibility name of a closing status of a
+// ticket workflow that Guichet never causes (a workflow Guichet closes
+// completes, or continues as new), and false for any other status.
+func endedStatus(st enumspb.WorkflowExecutionStatus) (string, bool) {
+	switch st {
+	case enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED:
+		return "Terminated", true
+	case enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED:
+		return "Canceled", true
+	case enumspb.WORKFLOW_EXECUTION_STATUS_TIMED_OUT:
+		return "TimedOut", true
+	case enumspb.WORKFLOW_EXECUTION_STATUS_FAILED:
+		return "Failed", true
+	default:
+		return "", false
+	}
 }
 
 // Query is the visibility query of the ticket workflows ended outside
 // Guichet.
-var Query = fmt.Sprintf("WorkflowType = '%s' AND (ExecutionStatus = 'Terminated' OR ExecutionStatus = 'Canceled' OR ExecutionStatus = 'TimedOut' OR ExecutionStatus = 'Failed')",
-	workflows.WorkflowName)
+const Query = "WorkflowType = '" + workflows.WorkflowName + "' AND (ExecutionStatus = 'Terminated' OR " +
+	"ExecutionStatus = 'Canceled' OR ExecutionStatus = 'TimedOut' OR ExecutionStatus = 'Failed')"
 
 // Reconciler compares open tickets with their workflows. Build it with New.
 type Reconciler struct {
@@ -81,10 +88,10 @@ func New(db *store.DB, c client.Client, outbox *mail.Outbox, cfg config.Config, 
 	if reg != nil {
 		if err := reg.Register(found); err != nil {
 			var are prometheus.AlreadyRegisteredError
-			existing, ok := (*prometheus.CounterVec)(nil), false
-			if errors.As(err, &are) {
-				existing, ok = are.ExistingCollector.(*prometheus.CounterVec)
+			if !errors.As(err, &are) {
+				return nil, fmt.Errorf("reconcile: register metrics: %w", err)
 			}
+			existing, ok := are.ExistingCollector.(*prometheus.CounterVec)
 			if !ok {
 				return nil, fmt.Errorf("reconcile: register metrics: %w", err)
 			}
@@ -176,7 +183,7 @@ func (r *Reconciler) check(ctx context.Context, id string) (Finding, bool, error
 	if err != nil {
 		return Finding{}, false, fmt.Errorf("reconcile: describe workflow %s: %w", id, err)
 	}
-	status, ended := endedStatuses[desc.GetWorkflowExecutionInfo().GetStatus()]
+	status, ended := endedStatus(desc.GetWorkflowExecutionInfo().GetStatus())
 	if !ended {
 		return Finding{}, false, nil
 	}

@@ -4,9 +4,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"guichet/store"
@@ -20,6 +20,25 @@ var (
 	upgradeSQLite   = filepath.Join("testdata", "upgrade", "release.sqlite")
 	upgradePostgres = filepath.Join("testdata", "upgrade", "release.pgsql")
 )
+
+// sinceRelease lists, in order, the migrations written after the release
+// the fixtures come from: they are pending in the fixtures. They may add
+// columns (which end each row) and tables, never change a row's values.
+var sinceRelease = []string{"20261128001600"}
+
+// sameRowsWithNewColumns reports whether after holds the rows of before,
+// in order, each equal or followed by columns added since ("… | new").
+func sameRowsWithNewColumns(before, after []string) bool {
+	if len(before) != len(after) {
+		return false
+	}
+	for i := range before {
+		if after[i] != before[i] && !strings.HasPrefix(after[i], before[i]+" | ") {
+			return false
+		}
+	}
+	return true
+}
 
 // TestUpgradeFromRelease opens a database made by the previous release,
 // checks this code finds nothing to migrate in it, migrates it and checks
@@ -76,8 +95,9 @@ func checkUpgrade(ctx context.Context, t *testing.T, db *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pending) > 0 {
-		t.Errorf("migrations the release applied are not recognised: pending %v", pending)
+	if !slices.Equal(pending, sinceRelease) {
+		t.Errorf("pending migrations = %v, want only those written since the release %v (one the release applied is not recognised)",
+			pending, sinceRelease)
 	}
 	before := allRows(ctx, t, db)
 	for table, rows := range before {
@@ -97,7 +117,7 @@ func checkUpgrade(ctx context.Context, t *testing.T, db *store.DB) {
 		}
 	})
 	for _, table := range tables {
-		if !reflect.DeepEqual(before[table], after[table]) {
+		if !sameRowsWithNewColumns(before[table], after[table]) {
 			t.Errorf("rows of %s changed:\nbefore %q\nafter  %q", table, before[table], after[table])
 		}
 	}

@@ -5,9 +5,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"guichet/config"
 	"guichet/mail"
@@ -26,8 +29,12 @@ func TestATicketWhoseWorkflowIsTerminatedOutsideGuichetIsReconciled(t *testing.T
 	stopped := st.submit(t, "agent", ticketOpts{})
 	healthy := st.submit(t, "agent", ticketOpts{description: "L'imprimante ne répond plus."})
 
+	cancelled := st.submit(t, "agent", ticketOpts{description: "La messagerie refuse mon mot de passe."})
 	if err := st.temporal.TerminateWorkflow(ctx, workflows.TicketWorkflowID(stopped), "",
 		"terminé depuis l'interface de Temporal"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.temporal.CancelWorkflow(ctx, workflows.TicketWorkflowID(cancelled), ""); err != nil {
 		t.Fatal(err)
 	}
 
@@ -36,23 +43,29 @@ func TestATicketWhoseWorkflowIsTerminatedOutsideGuichetIsReconciled(t *testing.T
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Visibility lags behind the termination: pass again until it shows.
-	var found []reconcile.Finding
+	// Visibility lags behind the termination: pass again until both show.
+	found := map[string]string{}
 	deadline := time.Now().Add(stackWait)
-	for len(found) == 0 {
-		if found, err = rec.Reconcile(ctx); err != nil {
+	for len(found) < 2 {
+		fs, err := rec.Reconcile(ctx)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if len(found) == 0 && time.Now().After(deadline) {
-			t.Fatal("the reconciliation never found the terminated workflow")
+		for _, f := range fs {
+			if _, dup := found[f.Number]; dup {
+				t.Errorf("%s reported twice", f.Number)
+			}
+			found[f.Number] = f.Status
+		}
+		if len(found) < 2 && time.Now().After(deadline) {
+			t.Fatalf("the reconciliation found only %v", found)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 
-	t.Run("it reports the terminated ticket only, once", func(t *testing.T) {
-		want := []reconcile.Finding{{Number: stopped, Status: "Terminated"}}
-		if len(found) != 1 || found[0] != want[0] {
-			t.Fatalf("found = %v, want %v", found, want)
+	t.Run("it reports the terminated and the cancelled tickets, once", func(t *testing.T) {
+		if found[stopped] != "Terminated" || found[cancelled] != "Canceled" || len(found) != 2 {
+			t.Fatalf("found = %v, want %s Terminated and %s Canceled", found, stopped, cancelled)
 		}
 		again, err := rec.Reconcile(ctx)
 		if err != nil || len(again) != 0 {
@@ -60,6 +73,9 @@ func TestATicketWhoseWorkflowIsTerminatedOutsideGuichetIsReconciled(t *testing.T
 		}
 		if got := reconciledCount(t, st, "Terminated"); got != 1 {
 			t.Errorf("guichet_reconcile_workflows_ended_total{status=Terminated} = %v, want 1", got)
+		}
+		if got := reconciledCount(t, st, "Canceled"); got != 1 {
+			t.Errorf("guichet_reconcile_workflows_ended_total{status=Canceled} = %v, want 1", got)
 		}
 	})
 
@@ -106,8 +122,13 @@ func TestATicketWhoseWorkflowIsTerminatedOutsideGuichetIsReconciled(t *testing.T
 			t.Fatalf("GET /pilotage = %d", resp.StatusCode)
 		}
 		links := parse(t, resp).Find("#traitements-arretes a")
-		if links.Length() != 1 || text(links) != stopped {
-			t.Errorf("stopped tickets listed = %q, want only %s", text(links), stopped)
+		var listed []string
+		links.Each(func(_ int, a *goquery.Selection) { listed = append(listed, text(a)) })
+		slices.Sort(listed)
+		want := []string{stopped, cancelled}
+		slices.Sort(want)
+		if !slices.Equal(listed, want) {
+			t.Errorf("stopped tickets listed = %v, want %v", listed, want)
 		}
 	})
 
