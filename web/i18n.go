@@ -179,6 +179,7 @@ func newCatalog() *catalog {
 		messagesPolish(),
 		messagesPerf(),
 		messagesSpool(),
+		messagesRules(),
 	} {
 		maps.Copy(c.msgs, m)
 	}

@@ -137,7 +137,7 @@ func (s *Server) supportTicketView(c *fiber.Ctx, number string) (*supportTicketV
 	v := &supportTicketView{
 		Page:        s.page(c, s.i18n.T(lang, "support.ticket.title", t.Number)),
 		Ticket:      *t,
-		StatusLabel: s.supportStatus(lang, t.Status),
+		StatusLabel: s.statusLabel(lang, t.Status),
 		StatusBadge: supportStatusBadge(t.Status),
 		Countdown:   s.pickupCountdown(lang, t.Ticket, now),
 		Description: paragraphs(t.Description),
@@ -275,7 +275,7 @@ func (s *Server) supportTicketFields(lang string, t *store.QueueTicket) []suppor
 	add("support.field.impact", s.supportLevel(lang, t.Impact))
 	add("support.field.priority", fmt.Sprintf("P%d", t.Priority))
 	add("support.field.private", yesNo(t.Private))
-	add("support.field.status", s.supportStatus(lang, t.Status))
+	add("support.field.status", s.statusLabel(lang, t.Status))
 	add("support.field.group", t.Group)
 	add("support.field.technician", t.Technician)
 	add("support.field.requester", t.Requester)

@@ -241,15 +241,6 @@ func filedBy(e store.TicketEvent) int64 {
 	return max(id, 0)
 }
 
-// statusLabel is the label of a ticket status in lang.
-func (s *Server) statusLabel(lang, status string) string {
-	key := "ticket.status." + status
-	if s.i18n.Has(key) {
-		return s.i18n.T(lang, key)
-	}
-	return status
-}
-
 // eventLabel is the label of a timeline event kind in lang.
 func (s *Server) eventLabel(lang, kind string) string {
 	key := "event." + kind
