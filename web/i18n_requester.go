@@ -146,23 +146,21 @@ func messagesRequester() map[string][2]string {
 		"event.mail_sent":         {"Courriel envoyé", "Mail sent"},
 
 		// Mise à jour de l'incident.
-		"addinfo.title":       {"Mise à jour de l'incident", "Update the incident"},
-		"addinfo.page":        {"Mise à jour de l'incident %s", "Update incident %s"},
-		"addinfo.intro":       {"Ajoutez un complément d'information à l'incident", "Add information to incident"},
-		"addinfo.body":        {"Information ajoutée", "Information to add"},
-		"addinfo.body.hint":   {"Elle est ajoutée à l'historique de l'incident et transmise à la plateforme.", "It is added to the incident's history and passed on to support."},
-		"addinfo.error.empty": {"Saisissez l'information à ajouter, ou joignez un document.", "Type the information to add, or attach a document."},
-		"addinfo.done":        {"Votre information a été ajoutée à l'incident.", "Your information was added to the incident."},
+		"addinfo.title":     {"Mise à jour de l'incident", "Update the incident"},
+		"addinfo.page":      {"Mise à jour de l'incident %s", "Update incident %s"},
+		"addinfo.intro":     {"Ajoutez un complément d'information à l'incident", "Add information to incident"},
+		"addinfo.body":      {"Information ajoutée", "Information to add"},
+		"addinfo.body.hint": {"Elle est ajoutée à l'historique de l'incident et transmise à la plateforme.", "It is added to the incident's history and passed on to support."},
+		"addinfo.done":      {"Votre information a été ajoutée à l'incident.", "Your information was added to the incident."},
 
 		// Annuler.
-		"cancel.action":       {"Annuler l'incident", "Cancel the incident"},
-		"cancel.title":        {"Annuler l'incident %s", "Cancel incident %s"},
-		"cancel.page":         {"Annulation de l'incident %s", "Cancellation of incident %s"},
-		"cancel.confirm":      {"L'incident sera retiré de la file de la plateforme et clôturé comme annulé. Cette action est définitive.", "The incident will leave the support queue and be closed as cancelled. This cannot be undone."},
-		"cancel.reason":       {"Motif de l'annulation", "Reason for cancelling"},
-		"cancel.submit":       {"Confirmer l'annulation", "Confirm the cancellation"},
-		"cancel.back":         {"Revenir à l'incident", "Back to the incident"},
-		"cancel.error.reason": {"Indiquez le motif de l'annulation.", "Give the reason for cancelling."},
-		"cancel.done":         {"L'incident a été annulé.", "The incident was cancelled."},
+		"cancel.action":  {"Annuler l'incident", "Cancel the incident"},
+		"cancel.title":   {"Annuler l'incident %s", "Cancel incident %s"},
+		"cancel.page":    {"Annulation de l'incident %s", "Cancellation of incident %s"},
+		"cancel.confirm": {"L'incident sera retiré de la file de la plateforme et clôturé comme annulé. Cette action est définitive.", "The incident will leave the support queue and be closed as cancelled. This cannot be undone."},
+		"cancel.reason":  {"Motif de l'annulation", "Reason for cancelling"},
+		"cancel.submit":  {"Confirmer l'annulation", "Confirm the cancellation"},
+		"cancel.back":    {"Revenir à l'incident", "Back to the incident"},
+		"cancel.done":    {"L'incident a été annulé.", "The incident was cancelled."},
 	}
 }

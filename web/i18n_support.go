@@ -216,7 +216,6 @@ func messagesSupport() map[string][2]string {
 		"support.action.duplicate.submit":  {"Marquer comme doublon", "Mark as duplicate"},
 		"support.action.files":             {"Documents", "Documents"},
 		"support.action.files.hint":        {"Facultatif. %s au plus par fichier.", "Optional. At most %s a file."},
-		"support.requalify.levels":         {"L'urgence et l'impact valent 1 (haute), 2 (moyenne) ou 3 (faible).", "Urgency and impact are 1 (high), 2 (medium) or 3 (low)."},
 		"support.resolve.article":          {"Le numéro d'article est un nombre, par exemple 42.", "The article number is a number, e.g. 42."},
 		"support.files.toolarge":           {"Un document dépasse la taille autorisée (%s par fichier) ou l'envoi est trop gros.", "A document is larger than allowed (%s a file) or the upload is too large."},
 		"support.files.again":              {"Joignez à nouveau vos documents.", "Attach your documents again."},

@@ -78,3 +78,18 @@ func (s *Server) addFieldRefusals(lang string, errs *formErrors, in any, names m
 		errs.add(id, s.refusalMessage(lang, r))
 	}
 }
+
+// placeRefusal puts the message of a refused action where the form shows
+// it: next to the field (in errs) for a field refusal, else in the
+// returned text, shown above the form.
+func placeRefusal(errs *formErrors, ae *ActionError, names map[string]string) string {
+	if ae.Refusal == nil || !ae.Refusal.IsInput() {
+		return ae.Message
+	}
+	id := names[ae.Refusal.Field]
+	if id == "" {
+		id = ae.Refusal.Field
+	}
+	errs.add(id, ae.Message)
+	return ""
+}

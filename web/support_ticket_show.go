@@ -30,8 +30,19 @@ const (
 // supportForm is one action form of the workspace: its values as typed and
 // the message of a refusal.
 type supportForm struct {
-	Error  string
+	Error string
+	// Field is the form's name of the field in error, if the refusal is
+	// about one.
+	Field  string
 	Values map[string]string
+}
+
+// FieldError returns the refusal's message when it is about field name.
+func (f *supportForm) FieldError(name string) string {
+	if f == nil || f.Field != name {
+		return ""
+	}
+	return f.Error
 }
 
 // V returns the typed value of a field.
@@ -147,16 +158,19 @@ func (s *Server) supportTicketView(c *fiber.Ctx, number string) (*supportTicketV
 		CanAct:      map[string]bool{},
 		MaxFiles:    formatBytes(s.supportMaxFile()),
 	}
-	for action, perm := range supportActionPerms() {
-		ok, err := s.can(c, perm, t.AcademyCode)
+	// A form shows when the person has the permission and the rules table
+	// allows the action (who, state) on the ticket as it stands.
+	actor, err := s.ticketActor(c, t.AcademyCode)
+	if err != nil {
+		return nil, err
+	}
+	facts := ticketFacts(&t.Ticket)
+	for action, act := range supportActions() {
+		ok, err := s.can(c, act.perm, t.AcademyCode)
 		if err != nil {
 			return nil, err
 		}
-		v.CanAct[action] = ok && v.Open
-	}
-	// Nothing to pick up once the ticket is mine or resolved.
-	if me := currentUser(c).ID; (t.TechnicianID != nil && *t.TechnicianID == me) || t.Status == store.StatusResolved {
-		v.CanAct[sactPickUp] = false
+		v.CanAct[action] = ok && workflows.Allowed(act.update, facts, actor) == nil
 	}
 	if ok, err := s.can(c, PermWorkflowHistory, t.AcademyCode); err == nil && ok {
 		v.TemporalURL = s.temporalWorkflowURL(t.Number)
@@ -201,15 +215,6 @@ func (s *Server) supportTicketView(c *fiber.Ctx, number string) (*supportTicketV
 	v.forms[sactRequalify] = &supportForm{Values: map[string]string{
 		"urgence": strconv.Itoa(t.Urgency), "impact": strconv.Itoa(t.Impact)}}
 	return v, nil
-}
-
-// supportActionPerms maps each workspace action to its permission.
-func supportActionPerms() map[string]Permission {
-	return map[string]Permission{
-		sactPickUp: PermTicketPickUp, sactAssign: PermTicketAssign, sactRequalify: PermTicketRequalify,
-		sactReply: PermTicketReply, sactNote: PermTicketNote, sactAsk: PermTicketAskInfo,
-		sactResolve: PermTicketResolve, sactDuplicate: PermTicketDuplicate,
-	}
 }
 
 // supportCard builds the card of a person; the beneficiary's card shows
