@@ -116,10 +116,6 @@ func (s *Server) updateTicket(c *fiber.Ctx, t *store.Ticket, name string, build 
 		return res, &ActionError{Reason: "closed", Message: s.i18n.T(lang, "action.closed"),
 			Err: fmt.Errorf("ticket %s is %s", t.Number, t.Status)}
 	}
-	if s.temporal == nil {
-		return res, &ActionError{Reason: "unavailable", Message: s.i18n.T(lang, "action.unavailable"),
-			Err: errors.New("no temporal client")}
-	}
 	actor, err := s.ticketActor(c, t.AcademyCode)
 	if err != nil {
 		return res, err
@@ -129,6 +125,10 @@ func (s *Server) updateTicket(c *fiber.Ctx, t *store.Ticket, name string, build 
 	// trip to the workflow, whose validator checks them again.
 	if r := workflows.CheckInput(in); r != nil {
 		return res, &ActionError{Reason: "rejected", Refusal: r, Message: s.refusalMessage(lang, r), Err: r}
+	}
+	if s.temporal == nil {
+		return res, &ActionError{Reason: "unavailable", Message: s.i18n.T(lang, "action.unavailable"),
+			Err: errors.New("no temporal client")}
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), updateTimeout)
 	defer cancel()

@@ -50,6 +50,8 @@ type validationView struct {
 	// NotAwaiting is set when the ticket does not wait for a validation.
 	NotAwaiting bool
 	Ratings     []ratingField
+	// CommentMax is the most characters of the comment (rules table).
+	CommentMax int
 }
 
 // ratingField is one of the two 1–5 ratings of the form.
@@ -117,6 +119,9 @@ func (s *Server) renderValidation(c *fiber.Ctx, status int, v *validationView) e
 		v.Ratings[i].Values = []int{1, 2, 3, 4, 5}
 	}
 	v.NotAwaiting = !awaitsValidation(v.Ticket)
+	rule, _ := workflows.Rules(workflows.UpdateRefuse)
+	comment, _ := rule.Field(workflows.FieldComment)
+	v.CommentMax = comment.Max
 	v.Page = s.page(c, s.i18n.T(lang, "validation.title", v.Ticket.Number))
 	return s.render(c, status, "validation_form", v)
 }
