@@ -9,7 +9,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -419,4 +421,75 @@ func TestTheOpenAPIDocumentStatesTheRulesTableLimits(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestRefusalsAndStatusLabelsAreTranslated(t *testing.T) {
+	st := newTestStack(t)
+	number := st.submit(t, "agent", ticketOpts{})
+	st.resolve(t, number)
+	st.waitTicket(t, number, "resolved", func(tk *store.Ticket) bool { return tk.Status == store.StatusResolved })
+	api := st.token(t, "agent", store.ScopeWrite)
+	call := func(method, target, lang string, body string) apiReply {
+		t.Helper()
+		req := httptest.NewRequest(method, target, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+api.token)
+		req.Header.Set("Content-Type", "application/json")
+		if lang != "" {
+			req.Header.Set("Accept-Language", lang)
+		}
+		resp, err := st.srv.App().Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		r := apiReply{Status: resp.StatusCode, Raw: string(raw)}
+		_ = json.Unmarshal(raw, &r.JSON)
+		return r
+	}
+
+	t.Run("the API answers in the request's language, French by default", func(t *testing.T) {
+		target := "/api/v1/tickets/" + number + "/actions/cancel"
+		for _, tc := range []struct{ lang, want string }{
+			{"", "Le ticket est résolu : acceptez ou refusez la solution au lieu de l'annuler."},
+			{"en-GB,en;q=0.9", "The ticket is resolved: accept or refuse the solution instead of cancelling it."},
+		} {
+			r := call(http.MethodPost, target, tc.lang, `{"reason":"plus besoin"}`)
+			want(t, r, http.StatusConflict, "ECONFLICT")
+			if r.errorMessage() != tc.want {
+				t.Errorf("Accept-Language %q: %q, want %q", tc.lang, r.errorMessage(), tc.want)
+			}
+		}
+		r := call(http.MethodPost, target, "en", `{"reason":"`+strings.Repeat("x", 2001)+`"}`)
+		want(t, r, http.StatusUnprocessableEntity, "EINVALID")
+		fields, _ := r.JSON["error"].(map[string]any)["fields"].(map[string]any)
+		if got, _ := fields["reason"].(string); !strings.HasPrefix(got, "The reason is too long (2") {
+			t.Errorf("fields: %s", r.Raw)
+		}
+		for _, tc := range []struct{ lang, want string }{
+			{"", "Résolu — en attente de validation"}, {"en", "Resolved — awaiting validation"},
+		} {
+			if got := call(http.MethodGet, "/api/v1/tickets/"+number, tc.lang, "").str("status_label"); got != tc.want {
+				t.Errorf("status_label in %q: %q, want %q", tc.lang, got, tc.want)
+			}
+		}
+	})
+
+	t.Run("the English interface shows the workflow's refusal in English", func(t *testing.T) {
+		b := st.signedIn(t, "agent")
+		b.get("/langue/en?suite=/")
+		target := "/incidents/" + number + "/annulation"
+		doc := expectStatus(t, b.do(http.MethodPost, target, url.Values{"_csrf": {b.csrf(target)}, "motif": {""}}),
+			http.StatusUnprocessableEntity)
+		if got := text(doc.Find("#refus-action p")); got != "The ticket is resolved: accept or refuse the solution instead of cancelling it." {
+			t.Errorf("refusal = %q", got)
+		}
+		doc = b.page("/incidents/"+number, http.StatusOK)
+		if got := text(doc.Find("#statut")); got != "Resolved — awaiting validation" {
+			t.Errorf("status = %q", got)
+		}
+		if doc.Find("#action-annuler").Length() != 0 || doc.Find("#lien-validation").Length() != 1 {
+			t.Error("a resolved ticket offers validation, not cancellation")
+		}
+	})
 }
