@@ -32,17 +32,9 @@ const (
 type supportForm struct {
 	Error string
 	// Field is the form's name of the field in error, if the refusal is
-	// about one.
+	// about one (the template marks it aria-invalid).
 	Field  string
 	Values map[string]string
-}
-
-// FieldError returns the refusal's message when it is about field name.
-func (f *supportForm) FieldError(name string) string {
-	if f == nil || f.Field != name {
-		return ""
-	}
-	return f.Error
 }
 
 // V returns the typed value of a field.
