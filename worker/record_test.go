@@ -340,7 +340,7 @@ func seed(t *testing.T, db *store.DB) map[string]int64 {
 		t.Fatal(err)
 	}
 	g := &store.Group{AcademyCode: "creteil", Name: "Plateforme", Level: 1, Intake: true}
-	if err := db.CreateGroup(ctx, g); err != nil {
+	if err := db.CreateGroupUnaudited(ctx, g); err != nil {
 		t.Fatal(err)
 	}
 	ids := map[string]int64{}
@@ -352,18 +352,18 @@ func seed(t *testing.T, db *store.DB) map[string]int64 {
 		if err := db.CreatePerson(ctx, person); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.GrantRole(ctx, person.ID, "creteil", p.role); err != nil {
+		if err := db.GrantRoleUnaudited(ctx, person.ID, "creteil", p.role); err != nil {
 			t.Fatal(err)
 		}
 		if p.role == store.RoleTechnician {
-			if err := db.AddMember(ctx, g.ID, person.ID); err != nil {
+			if err := db.AddGroupMemberUnaudited(ctx, g.ID, person.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
 		ids[p.login] = person.ID
 	}
 	cat := &store.Category{AcademyCode: "creteil", Name: "Écran"}
-	if err := db.CreateCategory(ctx, cat); err != nil {
+	if err := db.CreateCategoryUnaudited(ctx, cat); err != nil {
 		t.Fatal(err)
 	}
 	ids["category"] = cat.ID
