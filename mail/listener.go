@@ -12,7 +12,6 @@ import (
 	"net"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/emersion/go-smtp"
 	"go.temporal.io/api/serviceerror"
@@ -21,11 +20,6 @@ import (
 	"guichet/store"
 	"guichet/workflows"
 )
-
-// maxReplyText is the longest reply text the workflow accepts (its limit
-// on added information); a longer reply is refused at SMTP time rather than
-// dropped by the workflow.
-const maxReplyText = 20000
 
 // Signaler sends a signal to a workflow; the Temporal client implements it.
 type Signaler interface {
@@ -287,10 +281,13 @@ func (s *replySession) Data(r io.Reader) error {
 		}
 		files = append(files, store.Attachment{Filename: f.Filename, ContentType: f.ContentType, Data: f.Data})
 	}
-	if utf8.RuneCountInString(reply.Body) > maxReplyText {
-		return s.refuse(errTooLongText, "data", "ticket", t.Number)
-	}
-	if strings.TrimSpace(reply.Body) == "" && len(files) == 0 {
+	// The rules table's add-info rule (a text unless documents come along,
+	// at most so long), applied at SMTP time rather than by the workflow
+	// dropping the signal.
+	if r := workflows.CheckInput(workflows.AddInfoInput{Body: reply.Body, AttachmentIDs: make([]int64, len(files))}); r != nil {
+		if r.Code == workflows.RefusedTooLong {
+			return s.refuse(errTooLongText, "data", "ticket", t.Number)
+		}
 		return s.refuse(errEmpty, "data", "ticket", t.Number)
 	}
 	messageID := reply.MessageID

@@ -81,7 +81,7 @@ func (mg migration) apply(ctx context.Context, db *bun.DB) error {
 		for i, s := range mg.steps {
 			if s.run != nil {
 				if err := s.run(ctx, tx); err != nil {
-					return fmt.Errorf("store: migration %s (%s), step %d: %w", mg.id, mg.does, i+1, err)
+					return fmt.Errorf("migration %s (%s), step %d: %w", mg.id, mg.does, i+1, err)
 				}
 				continue
 			}
@@ -93,7 +93,7 @@ func (mg migration) apply(ctx context.Context, db *bun.DB) error {
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, sql); err != nil {
-				return fmt.Errorf("store: migration %s (%s), step %d: %w", mg.id, mg.does, i+1, err)
+				return fmt.Errorf("migration %s (%s), step %d: %w", mg.id, mg.does, i+1, err)
 			}
 		}
 		return nil

@@ -33,123 +33,64 @@ type apiActionInput struct {
 
 // apiAction is one action of the API: the permission it needs in the
 // ticket's académie, whether only the ticket's requester or beneficiary may
-// do it, the Update it sends, and how to build and check its input.
+// do it, the Update it sends and how to build its input. The input's
+// fields are checked by the rules table (workflows.CheckInput), whose
+// field names are the JSON names of apiActionInput.
 type apiAction struct {
 	perm  Permission
 	party bool
 	// files: the action takes documents (file_ids).
 	files  bool
 	update string
-	// check returns the catalogue key and args of a 422, or "".
-	check func(in *apiActionInput) (string, []any)
-	build func(a workflows.Actor, in *apiActionInput, files []int64) any
+	build  func(a workflows.Actor, in *apiActionInput, files []int64) any
 }
 
 // apiActions maps the API's action names to their definitions.
 func apiActions() map[string]apiAction {
-	text := func(get func(*apiActionInput) string, field string) func(*apiActionInput) (string, []any) {
-		return func(in *apiActionInput) (string, []any) {
-			v := get(in)
-			switch {
-			case strings.TrimSpace(v) == "":
-				return "api.error.required", []any{field}
-			case tooLong(v, incidentDescriptionMax):
-				return "api.error.toolong", []any{field, incidentDescriptionMax}
-			}
-			return "", nil
-		}
-	}
-	ratings := func(commentRequired bool) func(*apiActionInput) (string, []any) {
-		return func(in *apiActionInput) (string, []any) {
-			if in.RatingDelay < 1 || in.RatingDelay > 5 || in.RatingQuality < 1 || in.RatingQuality > 5 {
-				return "api.error.ratings", nil
-			}
-			if commentRequired && strings.TrimSpace(in.Comment) == "" {
-				return "api.error.required", []any{"comment"}
-			}
-			if tooLong(in.Comment, incidentDescriptionMax) {
-				return "api.error.toolong", []any{"comment", incidentDescriptionMax}
-			}
-			return "", nil
-		}
-	}
-	none := func(*apiActionInput) (string, []any) { return "", nil }
 	return map[string]apiAction{
-		"pickup": {perm: PermTicketPickUp, update: workflows.UpdatePickUp, check: none,
+		"pickup": {perm: PermTicketPickUp, update: workflows.UpdatePickUp,
 			build: func(a workflows.Actor, _ *apiActionInput, _ []int64) any { return workflows.PickUpInput{Actor: a} }},
 		"assign": {perm: PermTicketAssign, update: workflows.UpdateAssign,
-			check: func(in *apiActionInput) (string, []any) {
-				if in.GroupID <= 0 && in.TechnicianID <= 0 {
-					return "api.error.assign", nil
-				}
-				return "", nil
-			},
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.AssignInput{Actor: a, GroupID: in.GroupID, TechnicianID: in.TechnicianID, Reason: in.Reason}
 			}},
 		"requalify": {perm: PermTicketRequalify, update: workflows.UpdateRequalify,
-			check: func(in *apiActionInput) (string, []any) {
-				for _, l := range []struct {
-					v    int
-					name string
-				}{{in.Urgency, "urgency"}, {in.Impact, "impact"}} {
-					if l.v < 0 || l.v > 3 {
-						return "api.error.level", []any{l.name}
-					}
-				}
-				if in.Urgency == 0 && in.Impact == 0 {
-					return "api.error.requalify", nil
-				}
-				return text(func(in *apiActionInput) string { return in.Reason }, "reason")(in)
-			},
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.RequalifyInput{Actor: a, Urgency: in.Urgency, Impact: in.Impact, Reason: in.Reason}
 			}},
 		"reply": {perm: PermTicketReply, update: workflows.UpdateReply, files: true,
-			check: text(func(in *apiActionInput) string { return in.Body }, "body"),
 			build: func(a workflows.Actor, in *apiActionInput, files []int64) any {
 				return workflows.ReplyInput{Actor: a, Body: in.Body, AttachmentIDs: files}
 			}},
 		"note": {perm: PermTicketNote, update: workflows.UpdateNote, files: true,
-			check: text(func(in *apiActionInput) string { return in.Body }, "body"),
 			build: func(a workflows.Actor, in *apiActionInput, files []int64) any {
 				return workflows.NoteInput{Actor: a, Body: in.Body, AttachmentIDs: files}
 			}},
 		"request-info": {perm: PermTicketAskInfo, update: workflows.UpdateRequestInfo,
-			check: text(func(in *apiActionInput) string { return in.Question }, "question"),
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.RequestInfoInput{Actor: a, Question: in.Question}
 			}},
 		"add-info": {perm: PermTicketAddInfo, party: true, update: workflows.UpdateAddInfo, files: true,
-			check: text(func(in *apiActionInput) string { return in.Body }, "body"),
 			build: func(a workflows.Actor, in *apiActionInput, files []int64) any {
 				return workflows.AddInfoInput{Actor: a, Body: in.Body, AttachmentIDs: files}
 			}},
 		"resolve": {perm: PermTicketResolve, update: workflows.UpdateResolve,
-			check: text(func(in *apiActionInput) string { return in.Solution }, "solution"),
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.ResolveInput{Actor: a, Solution: in.Solution, ArticleID: in.ArticleID}
 			}},
-		"accept": {perm: PermTicketValidate, party: true, update: workflows.UpdateAccept, check: ratings(false),
+		"accept": {perm: PermTicketValidate, party: true, update: workflows.UpdateAccept,
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.AcceptInput{Actor: a, RatingDelay: in.RatingDelay, RatingQuality: in.RatingQuality, Comment: in.Comment}
 			}},
-		"refuse": {perm: PermTicketValidate, party: true, update: workflows.UpdateRefuse, check: ratings(true),
+		"refuse": {perm: PermTicketValidate, party: true, update: workflows.UpdateRefuse,
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.RefuseInput{Actor: a, RatingDelay: in.RatingDelay, RatingQuality: in.RatingQuality, Comment: in.Comment}
 			}},
 		"cancel": {perm: PermTicketCancel, party: true, update: workflows.UpdateCancel,
-			check: func(in *apiActionInput) (string, []any) {
-				if tooLong(in.Reason, incidentDescriptionMax) {
-					return "api.error.toolong", []any{"reason", incidentDescriptionMax}
-				}
-				return "", nil
-			},
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.CancelInput{Actor: a, Reason: in.Reason}
 			}},
 		"duplicate": {perm: PermTicketDuplicate, update: workflows.UpdateMarkDuplicate,
-			check: text(func(in *apiActionInput) string { return in.Of }, "of"),
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.MarkDuplicateInput{Actor: a, Of: strings.TrimSpace(in.Of), Reason: in.Reason}
 			}},
@@ -166,8 +107,9 @@ func APIActionNames() []string {
 // apiTicketAction answers POST /api/v1/tickets/{number}/actions/{action}:
 // the action goes through the ticket workflow's Update, as on the web.
 // 404 for a ticket the caller may not see or an unknown action, 403 for an
-// action outside their rights, 422 for a bad input, 409 for an action the
-// ticket's state refuses; 200 with the ticket once applied.
+// action outside their rights, 422 for a bad input (naming the field), 409
+// for an action the ticket's state refuses; 200 with the ticket once
+// applied.
 func (s *Server) apiTicketAction(c *fiber.Ctx) error {
 	act, ok := apiActions()[c.Params("action")]
 	if !ok {
@@ -194,8 +136,10 @@ func (s *Server) apiTicketAction(c *fiber.Ctx) error {
 			return apiUnprocessable("api.error.json", err.Error())
 		}
 	}
-	if key, args := act.check(&in); key != "" {
-		return apiUnprocessable(key, args...)
+	// The fields first, from the rules table, before any file is attached
+	// (the IDs given stand for the documents).
+	if r := workflows.CheckInput(act.build(workflows.Actor{}, &in, in.FileIDs)); r != nil {
+		return s.apiRefusal(c, r, nil)
 	}
 	var fileIDs []int64
 	if len(in.FileIDs) > 0 {
@@ -209,6 +153,9 @@ func (s *Server) apiTicketAction(c *fiber.Ctx) error {
 	if _, err := s.updateTicket(c, t, act.update, func(a workflows.Actor) any { return act.build(a, &in, fileIDs) }); err != nil {
 		var ae *ActionError
 		if errors.As(err, &ae) {
+			if ae.Refusal != nil {
+				return s.apiRefusal(c, ae.Refusal, err)
+			}
 			status := fiber.StatusConflict
 			if ae.Reason == "unavailable" {
 				status = fiber.StatusServiceUnavailable
@@ -262,4 +209,19 @@ func (s *Server) attachAPIFiles(c *fiber.Ctx, t *store.Ticket, ids []int64) ([]i
 		out[i] = f.ID
 	}
 	return out, nil
+}
+
+// apiRefusal answers a refusal of the rules table, translated: 422 naming
+// the field for a bad input, 403 when the person may not take the action,
+// 409 when the ticket's state refuses it.
+func (s *Server) apiRefusal(c *fiber.Ctx, r *workflows.Refusal, cause error) error {
+	msg := s.refusalMessage(s.lang(c), r)
+	switch {
+	case r.IsInput():
+		return &Error{Code: EINVALID, Status: fiber.StatusUnprocessableEntity, Key: "api.message", Args: []any{msg},
+			Fields: map[string]string{r.Field: msg}, Err: cause}
+	case r.IsWho():
+		return &Error{Code: EFORBIDDEN, Key: "api.message", Args: []any{msg}, Err: cause}
+	}
+	return &Error{Code: ECONFLICT, Key: "api.message", Args: []any{msg}, Err: cause}
 }

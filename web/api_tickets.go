@@ -105,7 +105,7 @@ func (s *Server) apiTicketOf(c *fiber.Ctx, t *store.Ticket, v store.Viewer) (*ap
 		return &apiPerson{ID: p.ID, Login: p.Login, FirstName: p.FirstName, LastName: p.LastName}
 	}
 	out := &apiTicket{
-		Number: t.Number, Academy: t.AcademyCode, Status: t.Status, StatusLabel: workflows.StatusLabel(t.Status),
+		Number: t.Number, Academy: t.AcademyCode, Status: t.Status, StatusLabel: s.statusLabel(s.lang(c), t.Status),
 		CategoryID: t.CategoryID, Category: t.CategoryPath, Urgency: t.Urgency, Impact: t.Impact,
 		Priority: t.Priority, Private: t.Private, Description: t.Description,
 		Requester: person(t.RequesterID), Beneficiary: person(t.BeneficiaryID),
@@ -246,7 +246,7 @@ func (s *Server) apiTicketList(c *fiber.Ctx) error {
 	out := apiList{Tickets: []apiListRow{}, Page: l.Options.Page, PerPage: l.Options.PageSize, Total: l.Total, TotalCapped: l.TotalCapped, Pages: l.Pages}
 	for _, r := range l.Rows {
 		out.Tickets = append(out.Tickets, apiListRow{Number: r.Number, Status: r.Status,
-			StatusLabel: workflows.StatusLabel(r.Status), Category: r.CategoryPath, Urgency: r.Urgency,
+			StatusLabel: s.statusLabel(s.lang(c), r.Status), Category: r.CategoryPath, Urgency: r.Urgency,
 			Private: r.Private, Excerpt: r.Description, RequesterID: r.RequesterID, CreatedAt: r.CreatedAt})
 	}
 	return c.JSON(out)

@@ -260,10 +260,15 @@ func (s *Server) hasRole(c *fiber.Ctx, academy string, roles ...string) (bool, e
 	return false, nil
 }
 
-// lang returns the interface language of the request (cookie "lang",
-// French by default).
+// lang returns the interface language of the request (cookie "lang"; for
+// the API without the cookie, Accept-Language; French by default).
 func (s *Server) lang(c *fiber.Ctx) string {
-	return catalogue.Supported(c.Cookies(langCookie))
+	if l := c.Cookies(langCookie); l != "" || !strings.HasPrefix(c.Path(), "/api/") {
+		return catalogue.Supported(l)
+	}
+	// An API client has no cookie: it says its language in
+	// Accept-Language (French by default).
+	return catalogue.Supported(c.AcceptsLanguages(catalogue.French, catalogue.English))
 }
 
 // PurgeSessions deletes expired sessions and abandoned draft uploads now and then every interval,

@@ -40,6 +40,9 @@ type Error struct {
 	Args []any
 	// Status overrides the code's HTTP status (e.g. 422 for EINVALID).
 	Status int
+	// Fields names the fields in error with their messages (the "fields"
+	// of a JSON answer).
+	Fields map[string]string
 	Err    error
 }
 
@@ -167,7 +170,11 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	msg := s.i18n.T(lang, key, args...)
 	if wantsJSON(c) {
-		return c.Status(status).JSON(fiber.Map{"error": fiber.Map{"code": ae.Code, "message": msg}})
+		body := fiber.Map{"code": ae.Code, "message": msg}
+		if len(ae.Fields) > 0 {
+			body["fields"] = ae.Fields
+		}
+		return c.Status(status).JSON(fiber.Map{"error": body})
 	}
 	v := errorView{Status: status, Code: ae.Code, Message: msg}
 	v.Page = s.page(c, s.i18n.T(lang, "error.title."+ae.Code))

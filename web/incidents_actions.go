@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -22,9 +21,6 @@ const (
 
 // maxCancelSelection bounds how many tickets one cancellation handles.
 const maxCancelSelection = 100
-
-// bulkCancelReasonMax is the longest cancellation reason (the workflow's limit).
-const bulkCancelReasonMax = 2000
 
 // selectedNumberRe matches a ticket number (I + YYMMDD + _ + 4 or more digits).
 var selectedNumberRe = regexp.MustCompile(`^I\d{6}_\d{4,}$`)
@@ -103,7 +99,7 @@ type bulkCancelView struct {
 }
 
 // bulkCancelItems loads the selected tickets the person may see and says which
-// of them they may cancel (their own, not yet resolved).
+// of them they may cancel (as the rules table's Allowed says).
 func (s *Server) bulkCancelItems(c *fiber.Ctx, numbers []string) ([]bulkCancelItem, map[string]*store.Ticket, error) {
 	v, err := s.viewer(c)
 	if err != nil {
@@ -121,20 +117,33 @@ func (s *Server) bulkCancelItems(c *fiber.Ctx, numbers []string) ([]bulkCancelIt
 			return nil, nil, err
 		}
 		it := bulkCancelItem{Number: n, Href: "/incidents/" + url.PathEscape(n), Excerpt: excerpt(t.Description, listExcerpt), Status: t.Status}
-		switch {
-		case !v.IsParty(t):
-			it.Message = s.i18n.T(lang, "lists.cancel.notyours")
-		case t.Status == store.StatusResolved:
-			it.Message = s.i18n.T(lang, "lists.cancel.resolved")
-		case t.Status == store.StatusClosed || t.Status == store.StatusCancelled:
-			it.Message = s.i18n.T(lang, "lists.cancel.final")
-		default:
+		actor, err := s.ticketActor(c, t.AcademyCode)
+		if err != nil {
+			return nil, nil, err
+		}
+		if r := workflows.Allowed(workflows.UpdateCancel, ticketFacts(t), actor); r != nil {
+			it.Message = s.bulkCancelRefusal(lang, r)
+		} else {
 			it.Eligible = true
 			tickets[n] = t
 		}
 		items = append(items, it)
 	}
 	return items, tickets, nil
+}
+
+// bulkCancelRefusal says why a selected ticket cannot be cancelled, in the
+// words of the list (the rules table decides).
+func (s *Server) bulkCancelRefusal(lang string, r *workflows.Refusal) string {
+	switch {
+	case r.Code == workflows.RefusedNotParty:
+		return s.i18n.T(lang, "lists.cancel.notyours")
+	case r.Code == workflows.RefusedState && r.StatusKey == workflows.StatusKey(store.StatusResolved):
+		return s.i18n.T(lang, "lists.cancel.resolved")
+	case r.Code == workflows.RefusedState:
+		return s.i18n.T(lang, "lists.cancel.final")
+	}
+	return s.refusalMessage(lang, r)
 }
 
 // bulkCancelConfirm answers GET /incidents/annulation?n=…: the confirmation of
@@ -173,9 +182,7 @@ func (s *Server) bulkCancelSubmit(c *fiber.Ctx) error {
 			v.Eligible++
 		}
 	}
-	if utf8.RuneCountInString(reason) > bulkCancelReasonMax {
-		v.Errors.add("motif", s.i18n.T(lang, "lists.cancel.toolong", bulkCancelReasonMax))
-	}
+	s.addFieldRefusals(lang, &v.Errors, workflows.CancelInput{Reason: reason}, cancelFields())
 	if v.Eligible == 0 {
 		v.Errors.add("selection", s.i18n.T(lang, "lists.cancel.nothing"))
 	}

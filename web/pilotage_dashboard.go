@@ -11,6 +11,7 @@ import (
 
 	"guichet/store"
 	"guichet/web/catalogue"
+	"guichet/workflows"
 )
 
 // Dashboard periods (days) offered by the selector; the first is the
@@ -227,7 +228,7 @@ func (s *Server) dashboardCharts(lang string, d *store.Dashboard) []Chart {
 	var charts []Chart
 	charts = append(charts,
 		barChart("graphe-statuts", T("pilotage.chart.status"), T("pilotage.chart.status.desc"), valueCols,
-			counts(d.OpenByStatus, func(k string) string { return T("pilotage.status." + k) }), nil, []string{colorBlue}, intFmt),
+			counts(d.OpenByStatus, func(k string) string { return T(workflows.StatusKey(k)) }), nil, []string{colorBlue}, intFmt),
 		barChart("graphe-priorites", T("pilotage.chart.prio"), T("pilotage.chart.prio.desc"), valueCols,
 			counts(d.OpenByPriority, func(k string) string { return k }), nil, []string{colorBlue}, intFmt),
 		barChart("graphe-delai", T("pilotage.chart.ontime"), T("pilotage.chart.ontime.desc"), valueCols,

@@ -54,10 +54,7 @@ func (s *Server) pilotageExport(c *fiber.Ctx) error {
 		return strconv.Itoa(n)
 	}
 	for _, r := range rows {
-		status := r.Status
-		if s.i18n.Has("pilotage.status." + status) {
-			status = T("pilotage.status." + status)
-		}
+		status := s.statusLabel(lang, r.Status)
 		created := r.CreatedAt
 		_ = w.Write([]string{r.Number, when(&created), status, "P" + strconv.Itoa(r.Priority),
 			strconv.Itoa(r.Urgency), strconv.Itoa(r.Impact), r.CategoryPath, r.Requester, r.Beneficiary,

@@ -503,18 +503,19 @@ func TestTicketPageAndActions(t *testing.T) {
 		}
 	})
 
-	t.Run("cancelling asks for a reason, then cancels through the workflow", func(t *testing.T) {
+	t.Run("cancelling confirms, bounds the optional reason, then cancels through the workflow", func(t *testing.T) {
 		target := "/incidents/" + private + "/annulation"
 		doc := agent.page(target, http.StatusOK)
 		if doc.Find("#confirmer-annulation").Length() != 1 {
 			t.Fatal("no confirm step")
 		}
 		tok := val(doc, `input[name="_csrf"]`)
-		doc = expectStatus(t, agent.do(http.MethodPost, target, url.Values{"_csrf": {tok}, "motif": {""}}), http.StatusUnprocessableEntity)
-		if text(doc.Find("#motif-error")) != "Indiquez le motif de l'annulation." {
-			t.Errorf("reason error = %q", text(doc.Find("#motif-error")))
+		doc = expectStatus(t, agent.do(http.MethodPost, target, url.Values{"_csrf": {tok}, "motif": {strings.Repeat("x", 2001)}}),
+			http.StatusUnprocessableEntity)
+		if got := text(doc.Find("#motif-error")); !strings.HasPrefix(got, "Le motif est trop long (2") {
+			t.Errorf("reason error = %q", got)
 		}
-		resp := agent.do(http.MethodPost, target, url.Values{"_csrf": {tok}, "motif": {"Problème résolu tout seul."}})
+		resp := agent.do(http.MethodPost, target, url.Values{"_csrf": {tok}, "motif": {""}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("status %d: %s", resp.StatusCode, readBody(t, resp))
 		}

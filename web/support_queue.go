@@ -211,7 +211,7 @@ func (s *Server) supportRow(lang string, t store.QueueTicket, now time.Time) sup
 		Created:     t.CreatedAt.In(s.paris).Format("02/01/2006 15:04"),
 		CreatedISO:  t.CreatedAt.UTC().Format(time.RFC3339),
 		Urgency:     s.supportLevel(lang, t.Urgency),
-		Status:      s.supportStatus(lang, t.Status),
+		Status:      s.statusLabel(lang, t.Status),
 		StatusBadge: supportStatusBadge(t.Status),
 		Countdown:   s.pickupCountdown(lang, t.Ticket, now),
 	}
@@ -243,7 +243,7 @@ func (s *Server) queueOptions(c *fiber.Ctx, v *supportQueueView) error {
 		v.Urgency = append(v.Urgency, supportChoice{Value: id, Label: s.supportLevel(lang, u), Selected: id == v.Filter.Urgency})
 	}
 	for _, st := range []string{store.StatusNew, store.StatusInProgress, store.StatusWaiting, store.StatusResolved} {
-		v.States = append(v.States, supportChoice{Value: st, Label: s.supportStatus(lang, st), Selected: st == v.Filter.Status})
+		v.States = append(v.States, supportChoice{Value: st, Label: s.statusLabel(lang, st), Selected: st == v.Filter.Status})
 	}
 	if v.Mine || !v.CanAssign {
 		return nil

@@ -514,7 +514,7 @@ func TestSupportActionsWithoutWorkflow(t *testing.T) {
 	}{
 		{"requalifying to an unknown level is refused before the workflow", "requalifier",
 			url.Values{"urgence": {"7"}, "impact": {"1"}, "motif": {"Poste de direction"}},
-			"L'urgence et l'impact valent 1 (haute), 2 (moyenne) ou 3 (faible).",
+			"L'urgence doit valoir 1 (haute), 2 (moyenne) ou 3 (faible).",
 			map[string]string{"#requalifier-motif": "Poste de direction"}},
 		{"resolving with an unreadable article number is refused", "resoudre",
 			url.Values{"solution": {"Câble remplacé."}, "article": {"douze"}},

@@ -23,7 +23,9 @@ type supportAction struct {
 	update string // workflows.Update…
 	perm   Permission
 	fields []string
-	files  bool
+	// names maps the contract's field names to the form's.
+	names map[string]string
+	files bool
 	// input builds the Update input from the typed values (and the IDs of
 	// the documents stored for it); a non-empty key is a catalogue message
 	// refusing the form before any Update.
@@ -39,6 +41,7 @@ func supportActions() map[string]supportAction {
 			}},
 		sactAssign: {name: sactAssign, update: workflows.UpdateAssign, perm: PermTicketAssign,
 			fields: []string{"technicien", "groupe", "motif"},
+			names:  map[string]string{workflows.FieldTechnician: "technicien", workflows.FieldGroup: "groupe", workflows.FieldReason: "motif"},
 			input: func(s *Server, c *fiber.Ctx, t *store.QueueTicket, v map[string]string, _ []int64) (func(workflows.Actor) any, string) {
 				tech, group, key := s.assignTarget(c, t.AcademyCode, v["technicien"], v["groupe"])
 				if key != "" {
@@ -50,32 +53,38 @@ func supportActions() map[string]supportAction {
 			}},
 		sactRequalify: {name: sactRequalify, update: workflows.UpdateRequalify, perm: PermTicketRequalify,
 			fields: []string{"urgence", "impact", "motif"},
+			names:  map[string]string{workflows.FieldUrgency: "urgence", workflows.FieldImpact: "impact", workflows.FieldReason: "motif"},
 			input: func(_ *Server, _ *fiber.Ctx, _ *store.QueueTicket, v map[string]string, _ []int64) (func(workflows.Actor) any, string) {
-				u, errU := strconv.Atoi(v["urgence"])
-				i, errI := strconv.Atoi(v["impact"])
-				if errU != nil || errI != nil || u < 1 || u > 3 || i < 1 || i > 3 {
-					return nil, "support.requalify.levels"
+				// Levels outside the rules table's range (or not numbers)
+				// are refused with the table's message.
+				level := func(raw string) int {
+					n, err := strconv.Atoi(strings.TrimSpace(raw))
+					if err != nil {
+						return -1
+					}
+					return n
 				}
+				u, i := level(v["urgence"]), level(v["impact"])
 				return func(a workflows.Actor) any {
 					return workflows.RequalifyInput{Actor: a, Urgency: u, Impact: i, Reason: v["motif"]}
 				}, ""
 			}},
 		sactReply: {name: sactReply, update: workflows.UpdateReply, perm: PermTicketReply,
-			fields: []string{"texte"}, files: true,
+			fields: []string{"texte"}, files: true, names: map[string]string{workflows.FieldBody: "texte"},
 			input: func(_ *Server, _ *fiber.Ctx, _ *store.QueueTicket, v map[string]string, docs []int64) (func(workflows.Actor) any, string) {
 				return func(a workflows.Actor) any {
 					return workflows.ReplyInput{Actor: a, Body: v["texte"], AttachmentIDs: docs}
 				}, ""
 			}},
 		sactNote: {name: sactNote, update: workflows.UpdateNote, perm: PermTicketNote,
-			fields: []string{"texte"}, files: true,
+			fields: []string{"texte"}, files: true, names: map[string]string{workflows.FieldBody: "texte"},
 			input: func(_ *Server, _ *fiber.Ctx, _ *store.QueueTicket, v map[string]string, docs []int64) (func(workflows.Actor) any, string) {
 				return func(a workflows.Actor) any {
 					return workflows.NoteInput{Actor: a, Body: v["texte"], AttachmentIDs: docs}
 				}, ""
 			}},
 		sactAsk: {name: sactAsk, update: workflows.UpdateRequestInfo, perm: PermTicketAskInfo,
-			fields: []string{"question"},
+			fields: []string{"question"}, names: map[string]string{workflows.FieldQuestion: "question"},
 			input: func(_ *Server, _ *fiber.Ctx, _ *store.QueueTicket, v map[string]string, _ []int64) (func(workflows.Actor) any, string) {
 				return func(a workflows.Actor) any {
 					return workflows.RequestInfoInput{Actor: a, Question: v["question"]}
@@ -83,6 +92,7 @@ func supportActions() map[string]supportAction {
 			}},
 		sactResolve: {name: sactResolve, update: workflows.UpdateResolve, perm: PermTicketResolve,
 			fields: []string{"solution", "article", "article_q"}, files: true,
+			names: map[string]string{workflows.FieldSolution: "solution", workflows.FieldArticle: "article"},
 			input: func(s *Server, c *fiber.Ctx, t *store.QueueTicket, v map[string]string, docs []int64) (func(workflows.Actor) any, string) {
 				// support_resolve_article.go: a published article the requester reads.
 				var article int64
@@ -101,6 +111,7 @@ func supportActions() map[string]supportAction {
 			}},
 		sactDuplicate: {name: sactDuplicate, update: workflows.UpdateMarkDuplicate, perm: PermTicketDuplicate,
 			fields: []string{"numero", "motif"},
+			names:  map[string]string{workflows.FieldOf: "numero", workflows.FieldReason: "motif"},
 			input: func(_ *Server, _ *fiber.Ctx, _ *store.QueueTicket, v map[string]string, _ []int64) (func(workflows.Actor) any, string) {
 				of := strings.ToUpper(strings.TrimSpace(v["numero"]))
 				return func(a workflows.Actor) any {
@@ -137,7 +148,7 @@ func (s *Server) supportActionHandler(action string) fiber.Handler {
 			// article, resolve nothing yet (support_resolve_article.go).
 			return s.supportResolveRefill(c, t, values)
 		}
-		refuse := func(msg string) error { return s.supportRefused(c, number, act.name, msg, values) }
+		refuse := func(msg string) error { return s.supportRefused(c, number, act.name, msg, "", values) }
 		lang := s.lang(c)
 
 		var docs []int64
@@ -172,7 +183,11 @@ func (s *Server) supportActionHandler(action string) fiber.Handler {
 				if len(docs) > 0 {
 					msg += " " + s.i18n.T(lang, "support.files.again")
 				}
-				return refuse(msg)
+				field := ""
+				if ae.Refusal != nil && ae.Refusal.IsInput() {
+					field = act.names[ae.Refusal.Field]
+				}
+				return s.supportRefused(c, number, act.name, msg, field, values)
 			}
 			return err
 		}
@@ -183,12 +198,17 @@ func (s *Server) supportActionHandler(action string) fiber.Handler {
 
 // supportRefused shows the workspace again with a refused form: its
 // message and the values typed.
-func (s *Server) supportRefused(c *fiber.Ctx, number, action, msg string, values map[string]string) error {
+func (s *Server) supportRefused(c *fiber.Ctx, number, action, msg, field string, values map[string]string) error {
 	v, err := s.supportTicketView(c, number)
 	if err != nil {
 		return err
 	}
-	v.forms[action] = &supportForm{Error: msg, Values: values}
+	v.forms[action] = &supportForm{Error: msg, Field: field, Values: values}
+	if v.Open {
+		// The refused form stays on the page with what was typed, even
+		// when the ticket's state no longer offers it.
+		v.CanAct[action] = true
+	}
 	if action == sactResolve && v.CanAct[sactResolve] {
 		// Keep the search and the article chosen.
 		if v.Articles, err = s.supportArticles(c, v.Ticket.AcademyCode, values["article_q"], values["article"]); err != nil {

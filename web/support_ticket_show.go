@@ -30,7 +30,10 @@ const (
 // supportForm is one action form of the workspace: its values as typed and
 // the message of a refusal.
 type supportForm struct {
-	Error  string
+	Error string
+	// Field is the form's name of the field in error, if the refusal is
+	// about one (the template marks it aria-invalid).
+	Field  string
 	Values map[string]string
 }
 
@@ -137,7 +140,7 @@ func (s *Server) supportTicketView(c *fiber.Ctx, number string) (*supportTicketV
 	v := &supportTicketView{
 		Page:        s.page(c, s.i18n.T(lang, "support.ticket.title", t.Number)),
 		Ticket:      *t,
-		StatusLabel: s.supportStatus(lang, t.Status),
+		StatusLabel: s.statusLabel(lang, t.Status),
 		StatusBadge: supportStatusBadge(t.Status),
 		Countdown:   s.pickupCountdown(lang, t.Ticket, now),
 		Description: paragraphs(t.Description),
@@ -147,16 +150,19 @@ func (s *Server) supportTicketView(c *fiber.Ctx, number string) (*supportTicketV
 		CanAct:      map[string]bool{},
 		MaxFiles:    formatBytes(s.supportMaxFile()),
 	}
-	for action, perm := range supportActionPerms() {
-		ok, err := s.can(c, perm, t.AcademyCode)
+	// A form shows when the person has the permission and the rules table
+	// allows the action (who, state) on the ticket as it stands.
+	actor, err := s.ticketActor(c, t.AcademyCode)
+	if err != nil {
+		return nil, err
+	}
+	facts := ticketFacts(&t.Ticket)
+	for action, act := range supportActions() {
+		ok, err := s.can(c, act.perm, t.AcademyCode)
 		if err != nil {
 			return nil, err
 		}
-		v.CanAct[action] = ok && v.Open
-	}
-	// Nothing to pick up once the ticket is mine or resolved.
-	if me := currentUser(c).ID; (t.TechnicianID != nil && *t.TechnicianID == me) || t.Status == store.StatusResolved {
-		v.CanAct[sactPickUp] = false
+		v.CanAct[action] = ok && workflows.Allowed(act.update, facts, actor) == nil
 	}
 	if ok, err := s.can(c, PermWorkflowHistory, t.AcademyCode); err == nil && ok {
 		v.TemporalURL = s.temporalWorkflowURL(t.Number)
@@ -201,15 +207,6 @@ func (s *Server) supportTicketView(c *fiber.Ctx, number string) (*supportTicketV
 	v.forms[sactRequalify] = &supportForm{Values: map[string]string{
 		"urgence": strconv.Itoa(t.Urgency), "impact": strconv.Itoa(t.Impact)}}
 	return v, nil
-}
-
-// supportActionPerms maps each workspace action to its permission.
-func supportActionPerms() map[string]Permission {
-	return map[string]Permission{
-		sactPickUp: PermTicketPickUp, sactAssign: PermTicketAssign, sactRequalify: PermTicketRequalify,
-		sactReply: PermTicketReply, sactNote: PermTicketNote, sactAsk: PermTicketAskInfo,
-		sactResolve: PermTicketResolve, sactDuplicate: PermTicketDuplicate,
-	}
 }
 
 // supportCard builds the card of a person; the beneficiary's card shows
@@ -275,7 +272,7 @@ func (s *Server) supportTicketFields(lang string, t *store.QueueTicket) []suppor
 	add("support.field.impact", s.supportLevel(lang, t.Impact))
 	add("support.field.priority", fmt.Sprintf("P%d", t.Priority))
 	add("support.field.private", yesNo(t.Private))
-	add("support.field.status", s.supportStatus(lang, t.Status))
+	add("support.field.status", s.statusLabel(lang, t.Status))
 	add("support.field.group", t.Group)
 	add("support.field.technician", t.Technician)
 	add("support.field.requester", t.Requester)

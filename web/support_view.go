@@ -22,15 +22,6 @@ func (s *Server) supportLevel(lang string, level int) string {
 	return s.i18n.T(lang, "support.level."+strconv.Itoa(level))
 }
 
-// statusLabel is the French (or English) label of a ticket status.
-func (s *Server) supportStatus(lang, status string) string {
-	key := "support.status." + status
-	if s.i18n.Has(key) {
-		return s.i18n.T(lang, key)
-	}
-	return workflows.StatusLabel(status)
-}
-
 // supportStatusBadge is the DSFR badge modifier of a status.
 func supportStatusBadge(status string) string {
 	switch status {

@@ -26,6 +26,9 @@ const updateTimeout = 30 * time.Second
 type ActionError struct {
 	// Message is safe to show to the user.
 	Message string
+	// Refusal is the rules table's refusal (code, field) when the rules
+	// refused the action; nil for the other reasons.
+	Refusal *workflows.Refusal
 	// Reason says why: "rejected" (the workflow's validator refused),
 	// "closed" (the workflow is completed), "pending" (the workflow is not
 	// started yet), "unavailable" (Temporal could not be reached).
@@ -115,13 +118,19 @@ func (s *Server) updateTicket(c *fiber.Ctx, t *store.Ticket, name string, build 
 		return res, &ActionError{Reason: "closed", Message: s.i18n.T(lang, "action.closed"),
 			Err: fmt.Errorf("ticket %s is %s", t.Number, t.Status)}
 	}
-	if s.temporal == nil {
-		return res, &ActionError{Reason: "unavailable", Message: s.i18n.T(lang, "action.unavailable"),
-			Err: errors.New("no temporal client")}
-	}
 	actor, err := s.ticketActor(c, t.AcademyCode)
 	if err != nil {
 		return res, err
+	}
+	in := build(actor)
+	// The fields are checked here from the rules table, before a round
+	// trip to the workflow, whose validator checks them again.
+	if r := workflows.CheckInput(in); r != nil {
+		return res, &ActionError{Reason: "rejected", Refusal: r, Message: s.refusalMessage(lang, r), Err: r}
+	}
+	if s.temporal == nil {
+		return res, &ActionError{Reason: "unavailable", Message: s.i18n.T(lang, "action.unavailable"),
+			Err: errors.New("no temporal client")}
 	}
 	id, err := updateID(c, actor.PersonID, name)
 	if err != nil {
@@ -129,7 +138,7 @@ func (s *Server) updateTicket(c *fiber.Ctx, t *store.Ticket, name string, build 
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), updateTimeout)
 	defer cancel()
-	err = sendUpdate(ctx, s.temporal, t.Number, name, id, build(actor), &res)
+	err = sendUpdate(ctx, s.temporal, t.Number, name, id, in, &res)
 	if err == nil {
 		c.Locals(localUpdated, true)
 		return res, nil
@@ -159,8 +168,12 @@ func sendUpdate(ctx context.Context, tc client.Client, number, name, id string, 
 
 // actionError classifies the error of an Update.
 func (s *Server) actionError(lang, number string, err error) error {
+	if r, ok := workflows.RefusalOf(err); ok {
+		return &ActionError{Reason: "rejected", Refusal: r, Message: s.refusalMessage(lang, r), Err: err}
+	}
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && appErr.Type() == workflows.ErrRejected {
+		// A worker older than the rules table: its French message.
 		return &ActionError{Reason: "rejected", Message: appErr.Message(), Err: err}
 	}
 	var nf *serviceerror.NotFound

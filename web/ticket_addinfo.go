@@ -10,6 +10,9 @@ import (
 	"guichet/workflows"
 )
 
+// addInfoFields names the add-info form's fields after the contract's.
+func addInfoFields() map[string]string { return map[string]string{workflows.FieldBody: "information"} }
+
 // addInfoView is the view model of Mise à jour de l'incident.
 type addInfoView struct {
 	Page
@@ -52,12 +55,8 @@ func (s *Server) addInfoSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case body == "" && len(up.Drafts) == 0:
-		errs.add("information", s.i18n.T(lang, "addinfo.error.empty"))
-	case tooLong(body, incidentDescriptionMax):
-		errs.add("information", s.i18n.T(lang, "incident.error.toolong", incidentDescriptionMax))
-	}
+	// The drafts stand for the documents the Update will carry.
+	s.addFieldRefusals(lang, errs, workflows.AddInfoInput{Body: body, AttachmentIDs: draftIDs(up.Drafts)}, addInfoFields())
 	moveLast(errs, "documents")
 	if errs.Any() {
 		return s.renderAddInfo(c, fiber.StatusUnprocessableEntity, t, body, up.Drafts, errs, "")
@@ -86,7 +85,7 @@ func (s *Server) addInfoSubmit(c *fiber.Ctx) error {
 	})
 	var ae *ActionError
 	if errors.As(err, &ae) {
-		return s.renderAddInfo(c, fiber.StatusUnprocessableEntity, t, body, up.Drafts, errs, ae.Message)
+		return s.renderAddInfo(c, fiber.StatusUnprocessableEntity, t, body, up.Drafts, errs, placeRefusal(errs, ae, addInfoFields()))
 	}
 	if err != nil {
 		return err

@@ -10,6 +10,9 @@ import (
 	"guichet/workflows"
 )
 
+// cancelFields names the cancel form's fields after the contract's.
+func cancelFields() map[string]string { return map[string]string{workflows.FieldReason: "motif"} }
+
 // ticketCancelView is the view model of the cancel confirmation page.
 type ticketCancelView struct {
 	Page
@@ -30,7 +33,7 @@ func (s *Server) ticketCancelShow(c *fiber.Ctx) error {
 }
 
 // ticketCancelSubmit answers POST /incidents/:number/annulation: the workflow's
-// cancel Update, with the reason.
+// cancel Update, with the reason (optional, as the rules table says).
 func (s *Server) ticketCancelSubmit(c *fiber.Ctx) error {
 	lang := s.lang(c)
 	t, _, err := s.partyTicket(c, PermTicketCancel)
@@ -39,12 +42,7 @@ func (s *Server) ticketCancelSubmit(c *fiber.Ctx) error {
 	}
 	reason := cleanText(c.FormValue("motif"))
 	errs := &formErrors{}
-	switch {
-	case reason == "":
-		errs.add("motif", s.i18n.T(lang, "cancel.error.reason"))
-	case tooLong(reason, 2000):
-		errs.add("motif", s.i18n.T(lang, "incident.error.toolong", 2000))
-	}
+	s.addFieldRefusals(lang, errs, workflows.CancelInput{Reason: reason}, cancelFields())
 	if errs.Any() {
 		return s.renderTicketCancel(c, fiber.StatusUnprocessableEntity, t, reason, errs, "")
 	}
@@ -53,7 +51,7 @@ func (s *Server) ticketCancelSubmit(c *fiber.Ctx) error {
 	})
 	var ae *ActionError
 	if errors.As(err, &ae) {
-		return s.renderTicketCancel(c, fiber.StatusUnprocessableEntity, t, reason, errs, ae.Message)
+		return s.renderTicketCancel(c, fiber.StatusUnprocessableEntity, t, reason, errs, placeRefusal(errs, ae, cancelFields()))
 	}
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/workflows"
 )
 
 // ticketField is one labelled value of the ticket page ("N/A" when empty).
@@ -206,11 +207,15 @@ func (s *Server) ticketShow(c *fiber.Ctx) error {
 		tv.Timeline = append(tv.Timeline, ev)
 	}
 
-	party := v.IsParty(t)
-	open := t.Status != store.StatusClosed && t.Status != store.StatusCancelled
-	tv.CanAddInfo = party && open
-	tv.CanCancel = party && (t.Status == store.StatusNew || t.Status == store.StatusInProgress || t.Status == store.StatusWaiting)
-	tv.CanValidate = party && t.Status == store.StatusResolved
+	// The requester's buttons: the rules table decides (who, state).
+	actor, err := s.ticketActor(c, t.AcademyCode)
+	if err != nil {
+		return err
+	}
+	facts := ticketFacts(t)
+	tv.CanAddInfo = workflows.Allowed(workflows.UpdateAddInfo, facts, actor) == nil
+	tv.CanCancel = workflows.Allowed(workflows.UpdateCancel, facts, actor) == nil
+	tv.CanValidate = workflows.Allowed(workflows.UpdateAccept, facts, actor) == nil
 	if t.Status == store.StatusResolved {
 		tv.ValidationDue = t.ValidationDueAt
 	}
@@ -239,15 +244,6 @@ func filedBy(e store.TicketEvent) int64 {
 	}
 	id, _ := strconv.ParseInt(data.FiledBy, 10, 64)
 	return max(id, 0)
-}
-
-// statusLabel is the label of a ticket status in lang.
-func (s *Server) statusLabel(lang, status string) string {
-	key := "ticket.status." + status
-	if s.i18n.Has(key) {
-		return s.i18n.T(lang, key)
-	}
-	return status
 }
 
 // eventLabel is the label of a timeline event kind in lang.

@@ -51,7 +51,7 @@ func TestListMessagesCoverEveryValue(t *testing.T) {
 	var keys []string
 	for _, s := range []string{store.StatusNew, store.StatusInProgress, store.StatusWaiting,
 		store.StatusResolved, store.StatusClosed, store.StatusCancelled} {
-		keys = append(keys, "ticket.status."+s)
+		keys = append(keys, workflows.StatusKey(s))
 	}
 	for _, k := range []string{workflows.EventCreated, workflows.EventPickedUp, workflows.EventAssigned,
 		workflows.EventUrgencyChanged, workflows.EventImpactChanged, workflows.EventReply, workflows.EventNote,

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,8 +18,12 @@ const (
 	decisionRefuse = "refus"
 )
 
-// validationCommentMax is the longest comment (the workflow's limit).
-const validationCommentMax = 2000
+// validationFields names the validation form's fields after the
+// contract's (the ratings' errors sit on their first radio button).
+func validationFields() map[string]string {
+	return map[string]string{workflows.FieldComment: "commentaire",
+		workflows.FieldRatingDelay: "delai-1", workflows.FieldRatingQuality: "qualite-1"}
+}
 
 // validationForm is the validation form as posted.
 type validationForm struct {
@@ -47,6 +50,8 @@ type validationView struct {
 	// NotAwaiting is set when the ticket does not wait for a validation.
 	NotAwaiting bool
 	Ratings     []ratingField
+	// CommentMax is the most characters of the comment (rules table).
+	CommentMax int
 }
 
 // ratingField is one of the two 1–5 ratings of the form.
@@ -96,6 +101,13 @@ func (s *Server) validationTicket(c *fiber.Ctx) (*store.Ticket, error) {
 	return t, nil
 }
 
+// awaitsValidation reports whether the ticket's state allows a validation
+// (the rules table's states of accept).
+func awaitsValidation(t *store.Ticket) bool {
+	rule, _ := workflows.Rules(workflows.UpdateAccept)
+	return rule.Allows(t.Status)
+}
+
 // renderValidation shows the form.
 func (s *Server) renderValidation(c *fiber.Ctx, status int, v *validationView) error {
 	lang := s.lang(c)
@@ -106,7 +118,10 @@ func (s *Server) renderValidation(c *fiber.Ctx, status int, v *validationView) e
 	for i := range v.Ratings {
 		v.Ratings[i].Values = []int{1, 2, 3, 4, 5}
 	}
-	v.NotAwaiting = v.Ticket.Status != store.StatusResolved
+	v.NotAwaiting = !awaitsValidation(v.Ticket)
+	rule, _ := workflows.Rules(workflows.UpdateRefuse)
+	comment, _ := rule.Field(workflows.FieldComment)
+	v.CommentMax = comment.Max
 	v.Page = s.page(c, s.i18n.T(lang, "validation.title", v.Ticket.Number))
 	return s.render(c, status, "validation_form", v)
 }
@@ -138,32 +153,11 @@ func (s *Server) validationSubmit(c *fiber.Ctx) error {
 	if f.Decision == decisionAccept && f.Confirm == decisionRefuse {
 		f.Decision = decisionRefuse // the user switched to a refusal
 	}
-	if t.Status != store.StatusResolved {
+	if !awaitsValidation(t) {
 		return s.renderValidation(c, fiber.StatusConflict, v)
 	}
 	if f.Decision != decisionAccept && f.Decision != decisionRefuse {
 		v.Errors.add("decision-acceptation", s.i18n.T(lang, "validation.error.decision"))
-	}
-	if f.Delay < 1 || f.Delay > 5 {
-		v.Errors.add("delai-1", s.i18n.T(lang, "validation.error.rating", s.i18n.T(lang, "validation.delay")))
-	}
-	if f.Quality < 1 || f.Quality > 5 {
-		v.Errors.add("qualite-1", s.i18n.T(lang, "validation.error.rating", s.i18n.T(lang, "validation.quality")))
-	}
-	if f.Decision == decisionRefuse && f.Comment == "" {
-		v.Errors.add("commentaire", s.i18n.T(lang, "validation.error.comment"))
-	}
-	if utf8.RuneCountInString(f.Comment) > validationCommentMax {
-		v.Errors.add("commentaire", s.i18n.T(lang, "validation.error.toolong", validationCommentMax))
-	}
-	if v.Errors.Any() {
-		return s.renderValidation(c, fiber.StatusUnprocessableEntity, v)
-	}
-	if f.Decision == decisionAccept && f.Confirm != decisionAccept {
-		if phrase, ok := readsLikeFailure(f.Comment); ok {
-			v.Contradiction = phrase
-			return s.renderValidation(c, fiber.StatusOK, v)
-		}
 	}
 	name := workflows.UpdateAccept
 	build := func(a workflows.Actor) any {
@@ -175,10 +169,20 @@ func (s *Server) validationSubmit(c *fiber.Ctx) error {
 			return workflows.RefuseInput{Actor: a, RatingDelay: f.Delay, RatingQuality: f.Quality, Comment: f.Comment}
 		}
 	}
+	s.addFieldRefusals(lang, &v.Errors, build(workflows.Actor{}), validationFields())
+	if v.Errors.Any() {
+		return s.renderValidation(c, fiber.StatusUnprocessableEntity, v)
+	}
+	if f.Decision == decisionAccept && f.Confirm != decisionAccept {
+		if phrase, ok := readsLikeFailure(f.Comment); ok {
+			v.Contradiction = phrase
+			return s.renderValidation(c, fiber.StatusOK, v)
+		}
+	}
 	if _, err := s.updateTicket(c, t, name, build); err != nil {
 		var ae *ActionError
 		if errors.As(err, &ae) {
-			v.Rejection = ae.Message
+			v.Rejection = placeRefusal(&v.Errors, ae, validationFields())
 			return s.renderValidation(c, fiber.StatusUnprocessableEntity, v)
 		}
 		return err

@@ -76,7 +76,9 @@ const (
 
 // ErrRejected is the ApplicationError type of every refused action (from a
 // validator or from a handler that found the state changed meanwhile). Its
-// message is French and safe to show to the user.
+// details are a Refusal (a code and the field in error, see RefusalOf),
+// which surfaces translate; its message is the French text, for logs and
+// the Temporal UI.
 const ErrRejected = "Rejected"
 
 // Urgency and impact levels (1 high … 3 low) and their default.

@@ -2,130 +2,18 @@ package workflows
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
 
-// Text limits of user input carried in payloads.
-const (
-	maxBody   = 20000 // replies, notes, questions, information, solutions
-	maxReason = 2000  // reasons and validation comments
-)
-
-// rejected returns the error of a refused action: type ErrRejected, French
-// message safe to show.
-func rejected(format string, args ...any) error {
-	return temporal.NewApplicationError(fmt.Sprintf(format, args...), ErrRejected)
-}
-
-// StatusLabel returns the French label of a status.
-func StatusLabel(status string) string {
-	switch status {
-	case StatusNew:
-		return "Nouveau"
-	case StatusInProgress:
-		return "En cours de traitement"
-	case StatusWaiting:
-		return "En attente d'information"
-	case StatusResolved:
-		return "Résolu — en attente de validation"
-	case StatusClosed:
-		return "Clôturé"
-	case StatusCancelled:
-		return "Annulé"
-	}
-	return status
-}
-
-// checkState rejects actions on a closed or cancelled ticket and actions
-// the current status does not allow.
-func (t *ticket) checkState(allowed ...string) error {
-	switch t.s.Status {
-	case StatusClosed:
-		return rejected("Le ticket %s est clôturé : il n'accepte plus aucune action.", t.s.Number)
-	case StatusCancelled:
-		return rejected("Le ticket %s est annulé : il n'accepte plus aucune action.", t.s.Number)
-	}
-	if !slices.Contains(allowed, t.s.Status) {
-		return rejected("Action impossible : le ticket est « %s ».", StatusLabel(t.s.Status))
-	}
-	return nil
-}
-
-// openStatuses lists the statuses of a ticket that accepts actions.
-func openStatuses() []string {
-	return []string{StatusNew, StatusInProgress, StatusWaiting, StatusResolved}
-}
-
-// beforeResolution lists the statuses of an open, unresolved ticket.
-func beforeResolution() []string {
-	return []string{StatusNew, StatusInProgress, StatusWaiting}
-}
-
-func (t *ticket) isRequester(a Actor) bool {
-	return a.PersonID != 0 && (a.PersonID == t.s.RequesterID || a.PersonID == t.s.BeneficiaryID)
-}
-
-func checkActor(a Actor) error {
-	if a.PersonID <= 0 {
-		return rejected("Action refusée : personne non identifiée.")
-	}
-	return nil
-}
-
-func checkSupport(a Actor) error {
-	if err := checkActor(a); err != nil {
-		return err
-	}
-	if !a.Support() {
-		return rejected("Action réservée à l'équipe de support.")
-	}
-	return nil
-}
-
-func (t *ticket) checkRequester(a Actor) error {
-	if err := checkActor(a); err != nil {
-		return err
-	}
-	if !t.isRequester(a) {
-		return rejected("Action réservée au demandeur ou au bénéficiaire du ticket.")
-	}
-	return nil
-}
-
-// checkText rejects an empty or too long text.
-func checkText(text, missing string, limit int) error {
-	if strings.TrimSpace(text) == "" {
-		return rejected("%s", missing)
-	}
-	if n := utf8.RuneCountInString(text); n > limit {
-		return rejected("Le texte est trop long (%d caractères au plus).", limit)
-	}
-	return nil
-}
-
-func checkOptional(text string, limit int) error {
-	if utf8.RuneCountInString(text) > limit {
-		return rejected("Le texte est trop long (%d caractères au plus).", limit)
-	}
-	return nil
-}
-
-func checkRatings(delay, quality int) error {
-	if delay < 1 || delay > 5 || quality < 1 || quality > 5 {
-		return rejected("Les notes de délai et de qualité d'intervention vont de 1 à 5.")
-	}
-	return nil
-}
-
-func checkLevel(v int, what string) error {
-	if v < 0 || v > 3 {
-		return rejected("%s doit valoir 1 (haute), 2 (moyenne) ou 3 (faible).", what)
+// check applies the rules table (Validate) to an Update input against the
+// current state: the validators and the handlers' second check after the
+// lock.
+func (t *ticket) check(in any) error {
+	if r := Validate(t.s.Facts(), in); r != nil {
+		return r.Err()
 	}
 	return nil
 }
@@ -145,24 +33,7 @@ func (t *ticket) guard(ctx workflow.Context, validate func() error) (func(), err
 
 // ----- pick up
 
-func (t *ticket) validatePickUp(in PickUpInput) error {
-	if err := checkSupport(in.Actor); err != nil {
-		return err
-	}
-	if !in.Actor.Has(RoleTechnician) {
-		return rejected("Seul un technicien peut prendre un ticket en charge.")
-	}
-	if err := t.checkState(beforeResolution()...); err != nil {
-		return err
-	}
-	if t.s.Status != StatusNew && t.s.TechnicianID != 0 {
-		if t.s.TechnicianID == in.Actor.PersonID {
-			return rejected("Vous avez déjà pris ce ticket en charge.")
-		}
-		return rejected("Ce ticket est déjà pris en charge par un autre technicien.")
-	}
-	return nil
-}
+func (t *ticket) validatePickUp(in PickUpInput) error { return t.check(in) }
 
 func (t *ticket) pickUp(ctx workflow.Context, in PickUpInput) (UpdateResult, error) {
 	unlock, err := t.guard(ctx, func() error { return t.validatePickUp(in) })
@@ -193,21 +64,7 @@ func (t *ticket) pickUp(ctx workflow.Context, in PickUpInput) (UpdateResult, err
 
 // ----- assign
 
-func (t *ticket) validateAssign(in AssignInput) error {
-	if err := checkSupport(in.Actor); err != nil {
-		return err
-	}
-	if err := t.checkState(beforeResolution()...); err != nil {
-		return err
-	}
-	if in.GroupID < 0 || in.TechnicianID < 0 || (in.GroupID == 0 && in.TechnicianID == 0) {
-		return rejected("Choisissez un technicien ou un groupe.")
-	}
-	if (in.GroupID == 0 || in.GroupID == t.s.GroupID) && in.TechnicianID == t.s.TechnicianID {
-		return rejected("Le ticket est déjà affecté ainsi.")
-	}
-	return checkOptional(in.Reason, maxReason)
-}
+func (t *ticket) validateAssign(in AssignInput) error { return t.check(in) }
 
 func (t *ticket) assign(ctx workflow.Context, in AssignInput) (UpdateResult, error) {
 	unlock, err := t.guard(ctx, func() error { return t.validateAssign(in) })
@@ -251,24 +108,7 @@ func (t *ticket) assign(ctx workflow.Context, in AssignInput) (UpdateResult, err
 
 // ----- requalify
 
-func (t *ticket) validateRequalify(in RequalifyInput) error {
-	if err := checkSupport(in.Actor); err != nil {
-		return err
-	}
-	if err := t.checkState(beforeResolution()...); err != nil {
-		return err
-	}
-	if err := checkLevel(in.Urgency, "L'urgence"); err != nil {
-		return err
-	}
-	if err := checkLevel(in.Impact, "L'impact"); err != nil {
-		return err
-	}
-	if (in.Urgency == 0 || in.Urgency == t.s.Urgency) && (in.Impact == 0 || in.Impact == t.s.Impact) {
-		return rejected("Rien à requalifier : l'urgence et l'impact sont inchangés.")
-	}
-	return checkText(in.Reason, "Indiquez le motif de la requalification.", maxReason)
-}
+func (t *ticket) validateRequalify(in RequalifyInput) error { return t.check(in) }
 
 func (t *ticket) requalify(ctx workflow.Context, in RequalifyInput) (UpdateResult, error) {
 	unlock, err := t.guard(ctx, func() error { return t.validateRequalify(in) })
@@ -293,15 +133,7 @@ func (t *ticket) requalify(ctx workflow.Context, in RequalifyInput) (UpdateResul
 
 // ----- reply and note
 
-func (t *ticket) validateReply(in ReplyInput) error {
-	if err := checkSupport(in.Actor); err != nil {
-		return err
-	}
-	if err := t.checkState(openStatuses()...); err != nil {
-		return err
-	}
-	return checkText(in.Body, "La réponse est vide.", maxBody)
-}
+func (t *ticket) validateReply(in ReplyInput) error { return t.check(in) }
 
 func (t *ticket) reply(ctx workflow.Context, in ReplyInput) (UpdateResult, error) {
 	unlock, err := t.guard(ctx, func() error { return t.validateReply(in) })
@@ -319,15 +151,7 @@ func (t *ticket) reply(ctx workflow.Context, in ReplyInput) (UpdateResult, error
 	return res, nil
 }
 
-func (t *ticket) validateNote(in NoteInput) error {
-	if err := checkSupport(in.Actor); err != nil {
-		return err
-	}
-	if err := t.checkState(openStatuses()...); err != nil {
-		return err
-	}
-	return checkText(in.Body, "La note est vide.", maxBody)
-}
+func (t *ticket) validateNote(in NoteInput) error { return t.check(in) }
 
 func (t *ticket) note(ctx workflow.Context, in NoteInput) (UpdateResult, error) {
 	unlock, err := t.guard(ctx, func() error { return t.validateNote(in) })
@@ -341,15 +165,7 @@ func (t *ticket) note(ctx workflow.Context, in NoteInput) (UpdateResult, error) 
 
 // ----- request and add information
 
-func (t *ticket) validateRequestInfo(in RequestInfoInput) error {
-	if err := checkSupport(in.Actor); err != nil {
-		return err
-	}
-	if err := t.checkState(StatusInProgress); err != nil {
-		return err
-	}
-	return checkText(in.Question, "Posez votre question au demandeur.", maxBody)
-}
+func (t *ticket) validateRequestInfo(in RequestInfoInput) error { return t.check(in) }
 
 func (t *ticket) requestInfo(ctx workflow.Context, in RequestInfoInput) (UpdateResult, error) {
 	unlock, err := t.guard(ctx, func() error { return t.validateRequestInfo(in) })
@@ -370,18 +186,7 @@ func (t *ticket) requestInfo(ctx workflow.Context, in RequestInfoInput) (UpdateR
 	return res, nil
 }
 
-func (t *ticket) validateAddInfo(in AddInfoInput) error {
-	if err := t.checkRequester(in.Actor); err != nil {
-		return err
-	}
-	if err := t.checkState(openStatuses()...); err != nil {
-		return err
-	}
-	if len(in.AttachmentIDs) > 0 && strings.TrimSpace(in.Body) == "" {
-		return checkOptional(in.Body, maxBody)
-	}
-	return checkText(in.Body, "L'information ajoutée est vide.", maxBody)
-}
+func (t *ticket) validateAddInfo(in AddInfoInput) error { return t.check(in) }
 
 func (t *ticket) addInfo(ctx workflow.Context, in AddInfoInput) (UpdateResult, error) {
 	unlock, err := t.guard(ctx, func() error { return t.validateAddInfo(in) })
@@ -437,18 +242,7 @@ func (t *ticket) mailReply(ctx workflow.Context, m MailReplyInput) {
 
 // ----- resolve, accept, refuse
 
-func (t *ticket) validateResolve(in ResolveInput) error {
-	if err := checkSupport(in.Actor); err != nil {
-		return err
-	}
-	if err := t.checkState(StatusInProgress); err != nil {
-		return err
-	}
-	if in.ArticleID < 0 {
-		return rejected("Article de la base de connaissances inconnu.")
-	}
-	return checkText(in.Solution, "Décrivez la solution apportée.", maxBody)
-}
+func (t *ticket) validateResolve(in ResolveInput) error { return t.check(in) }
 
 func (t *ticket) resolve(ctx workflow.Context, in ResolveInput) (UpdateResult, error) {
 	unlock, err := t.guard(ctx, func() error { return t.validateResolve(in) })
@@ -481,18 +275,7 @@ func (t *ticket) resolve(ctx workflow.Context, in ResolveInput) (UpdateResult, e
 	return res, nil
 }
 
-func (t *ticket) validateAccept(in AcceptInput) error {
-	if err := t.checkRequester(in.Actor); err != nil {
-		return err
-	}
-	if err := t.checkState(StatusResolved); err != nil {
-		return err
-	}
-	if err := checkRatings(in.RatingDelay, in.RatingQuality); err != nil {
-		return err
-	}
-	return checkOptional(in.Comment, maxReason)
-}
+func (t *ticket) validateAccept(in AcceptInput) error { return t.check(in) }
 
 func (t *ticket) accept(ctx workflow.Context, in AcceptInput) (UpdateResult, error) {
 	unlock, err := t.guard(ctx, func() error { return t.validateAccept(in) })
@@ -516,18 +299,7 @@ func (t *ticket) accept(ctx workflow.Context, in AcceptInput) (UpdateResult, err
 	return res, nil
 }
 
-func (t *ticket) validateRefuse(in RefuseInput) error {
-	if err := t.checkRequester(in.Actor); err != nil {
-		return err
-	}
-	if err := t.checkState(StatusResolved); err != nil {
-		return err
-	}
-	if err := checkRatings(in.RatingDelay, in.RatingQuality); err != nil {
-		return err
-	}
-	return checkText(in.Comment, "Un refus doit être motivé : indiquez ce qui ne convient pas.", maxReason)
-}
+func (t *ticket) validateRefuse(in RefuseInput) error { return t.check(in) }
 
 func (t *ticket) refuse(ctx workflow.Context, in RefuseInput) (UpdateResult, error) {
 	unlock, err := t.guard(ctx, func() error { return t.validateRefuse(in) })
@@ -556,21 +328,7 @@ func (t *ticket) refuse(ctx workflow.Context, in RefuseInput) (UpdateResult, err
 
 // ----- cancel and duplicate
 
-func (t *ticket) validateCancel(in CancelInput) error {
-	if err := checkActor(in.Actor); err != nil {
-		return err
-	}
-	if !t.isRequester(in.Actor) && !in.Actor.Has(RoleSupervisor) {
-		return rejected("Seul le demandeur peut annuler son ticket.")
-	}
-	if t.s.Status == StatusResolved {
-		return rejected("Le ticket est résolu : acceptez ou refusez la solution au lieu de l'annuler.")
-	}
-	if err := t.checkState(beforeResolution()...); err != nil {
-		return err
-	}
-	return checkOptional(in.Reason, maxReason)
-}
+func (t *ticket) validateCancel(in CancelInput) error { return t.check(in) }
 
 func (t *ticket) cancel(ctx workflow.Context, in CancelInput) (UpdateResult, error) {
 	unlock, err := t.guard(ctx, func() error { return t.validateCancel(in) })
@@ -594,22 +352,7 @@ func (t *ticket) cancel(ctx workflow.Context, in CancelInput) (UpdateResult, err
 	return res, nil
 }
 
-func (t *ticket) validateMarkDuplicate(in MarkDuplicateInput) error {
-	if err := checkSupport(in.Actor); err != nil {
-		return err
-	}
-	if err := t.checkState(beforeResolution()...); err != nil {
-		return err
-	}
-	of := strings.TrimSpace(in.Of)
-	if of == "" {
-		return rejected("Indiquez le numéro du ticket à suivre.")
-	}
-	if strings.EqualFold(of, t.s.Number) {
-		return rejected("Un ticket ne peut pas être le doublon de lui-même.")
-	}
-	return checkOptional(in.Reason, maxReason)
-}
+func (t *ticket) validateMarkDuplicate(in MarkDuplicateInput) error { return t.check(in) }
 
 func (t *ticket) markDuplicate(ctx workflow.Context, in MarkDuplicateInput) (UpdateResult, error) {
 	unlock, err := t.guard(ctx, func() error { return t.validateMarkDuplicate(in) })
@@ -623,13 +366,20 @@ func (t *ticket) markDuplicate(ctx workflow.Context, in MarkDuplicateInput) (Upd
 		LookupTicketInput{Number: of}).Get(ctx, &other); err != nil {
 		return UpdateResult{}, fmt.Errorf("workflows: look up %s: %w", of, err)
 	}
+	refuse := func(code string) (UpdateResult, error) {
+		r := &Refusal{Action: UpdateMarkDuplicate, Code: code, Field: FieldOf, Ticket: of}
+		if code == RefusedNotOpen {
+			r.StatusKey = StatusKey(other.Status)
+		}
+		return UpdateResult{}, r.Err()
+	}
 	switch {
 	case !other.Found:
-		return UpdateResult{}, rejected("Le ticket %s n'existe pas.", of)
+		return refuse(RefusedUnknown)
 	case other.Academy != t.s.Academy:
-		return UpdateResult{}, rejected("Le ticket %s appartient à une autre académie.", of)
+		return refuse(RefusedOtherAcademy)
 	case other.Status == StatusClosed || other.Status == StatusCancelled:
-		return UpdateResult{}, rejected("Le ticket %s est %s : choisissez un ticket ouvert.", of, strings.ToLower(StatusLabel(other.Status)))
+		return refuse(RefusedNotOpen)
 	}
 	next := t.s
 	next.Status = StatusClosed

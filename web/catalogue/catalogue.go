@@ -19,6 +19,7 @@
 //	admin.go     académie administration: directory, application tokens, webhooks
 //	mailbox.go   built-in mailbox (development)
 //	api.go       REST API errors
+//	rules.go     ticket statuses and the refusals of the rules table
 //
 // sections lists them; New merges them and refuses a key defined in two
 // files, so no message silently overrides another. The package's tests
@@ -71,6 +72,7 @@ func sections() []section {
 		{"admin.go", adminMessages()},
 		{"mailbox.go", mailboxMessages()},
 		{"api.go", apiMessages()},
+		{"rules.go", rulesMessages()},
 	}
 }
 
