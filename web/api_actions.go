@@ -9,6 +9,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/kit"
+	"guichet/web/tickets"
 	"guichet/workflows"
 )
 
@@ -127,8 +129,8 @@ func (s *Server) apiTicketAction(c *fiber.Ctx) error {
 		return &Error{Code: EFORBIDDEN, Key: "api.error.forbidden.action",
 			Err: fmt.Errorf("person %d may not %s ticket %s", v.PersonID, c.Params("action"), t.Number)}
 	}
-	if key := c.Get(headerIdempotencyKey); key != "" && !validIdempotencyKey(key) {
-		return apiUnprocessable("api.error.idempotency", maxIdempotencyKey)
+	if key := c.Get(tickets.HeaderIdempotencyKey); key != "" && !tickets.ValidIdempotencyKey(key) {
+		return apiUnprocessable("api.error.idempotency", tickets.MaxIdempotencyKey)
 	}
 	var in apiActionInput
 	if body := c.Body(); len(strings.TrimSpace(string(body))) > 0 {
@@ -151,7 +153,7 @@ func (s *Server) apiTicketAction(c *fiber.Ctx) error {
 		}
 	}
 	if _, err := s.updateTicket(c, t, act.update, func(a workflows.Actor) any { return act.build(a, &in, fileIDs) }); err != nil {
-		var ae *ActionError
+		var ae *tickets.ActionError
 		if errors.As(err, &ae) {
 			if ae.Refusal != nil {
 				return s.apiRefusal(c, ae.Refusal, err)
@@ -196,7 +198,7 @@ func (s *Server) attachAPIFiles(c *fiber.Ctx, t *store.Ticket, ids []int64) ([]i
 		files[i] = d.Attachment()
 	}
 	if total > s.maxUpload {
-		return nil, apiUnprocessable("incident.error.file.total", drafts[len(drafts)-1].Filename, formatBytes(s.maxUpload))
+		return nil, apiUnprocessable("incident.error.file.total", drafts[len(drafts)-1].Filename, kit.FormatBytes(s.maxUpload))
 	}
 	if err := s.db.AddAttachments(ctx, t.Number, files); err != nil {
 		return nil, err
@@ -215,7 +217,7 @@ func (s *Server) attachAPIFiles(c *fiber.Ctx, t *store.Ticket, ids []int64) ([]i
 // the field for a bad input, 403 when the person may not take the action,
 // 409 when the ticket's state refuses it.
 func (s *Server) apiRefusal(c *fiber.Ctx, r *workflows.Refusal, cause error) error {
-	msg := s.refusalMessage(s.lang(c), r)
+	msg := s.tickets.RefusalMessage(s.lang(c), r)
 	switch {
 	case r.IsInput():
 		return &Error{Code: EINVALID, Status: fiber.StatusUnprocessableEntity, Key: "api.message", Args: []any{msg},

@@ -13,6 +13,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"guichet/store"
+	"guichet/web/kit"
 	"guichet/workflows"
 )
 
@@ -487,11 +488,11 @@ func (s *Server) readAPIUploads(lang string, headers []*multipart.FileHeader, al
 	for _, h := range headers {
 		name := cleanFilename(h.Filename)
 		if h.Size > maxFile {
-			msgs = append(msgs, s.i18n.T(lang, "incident.error.file.size", name, formatBytes(maxFile)))
+			msgs = append(msgs, s.i18n.T(lang, "incident.error.file.size", name, kit.FormatBytes(maxFile)))
 			continue
 		}
 		if total+h.Size > maxTotal {
-			msgs = append(msgs, s.i18n.T(lang, "incident.error.file.total", name, formatBytes(maxTotal)))
+			msgs = append(msgs, s.i18n.T(lang, "incident.error.file.total", name, kit.FormatBytes(maxTotal)))
 			continue
 		}
 		data, err := readUpload(h, maxFile)

@@ -16,6 +16,7 @@ import (
 
 	"guichet/store"
 	"guichet/web/catalogue"
+	"guichet/web/kit"
 )
 
 // Cookie names.
@@ -31,12 +32,11 @@ const (
 
 // Keys of per-request values in c.Locals.
 const (
-	localRequestID = "requestid"
-	localRoute     = "route"
-	localSession   = "session"
-	localUser      = "user"
-	localGrants    = "grants"
-	localExpired   = "session_expired"
+	localRoute   = "route"
+	localSession = "session"
+	localUser    = "user"
+	localGrants  = "grants"
+	localExpired = "session_expired"
 )
 
 // currentUser returns the signed-in person, or nil.
@@ -173,7 +173,7 @@ func (s *Server) requireAuth(c *fiber.Ctx) error {
 	if currentUser(c) != nil {
 		return c.Next()
 	}
-	if wantsJSON(c) {
+	if kit.WantsJSON(c) {
 		return Errorf(EUNAUTHORIZED, "")
 	}
 	target := signInURL(c.OriginalURL(), c.Locals(localExpired) == true)

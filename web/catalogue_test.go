@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"guichet/web/catalogue"
+	"guichet/web/kit"
 )
 
 // newCatalog returns the message catalogue, for tests that build a Server
@@ -147,8 +148,8 @@ func TestFormatBytes(t *testing.T) {
 			5<<20 + 1<<19: "5,5 Mo",
 			1500 << 20:    "1" + nnbsp + "500 Mo",
 		} {
-			if got := formatBytes(n); got != want {
-				t.Errorf("formatBytes(%d) = %q, want %q", n, got, want)
+			if got := kit.FormatBytes(n); got != want {
+				t.Errorf("kit.FormatBytes(%d) = %q, want %q", n, got, want)
 			}
 		}
 	})

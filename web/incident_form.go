@@ -18,6 +18,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"guichet/store"
+	"guichet/web/kit"
 	"guichet/workflows"
 )
 
@@ -223,11 +224,11 @@ func (s *Server) collectUploads(c *fiber.Ctx, field string, kept []int64, errs *
 			continue // the empty file input of a browser
 		}
 		if h.Size > maxFile {
-			messages = append(messages, s.i18n.T(lang, "incident.error.file.size", name, formatBytes(maxFile)))
+			messages = append(messages, s.i18n.T(lang, "incident.error.file.size", name, kit.FormatBytes(maxFile)))
 			continue
 		}
 		if total+h.Size > maxTotal {
-			messages = append(messages, s.i18n.T(lang, "incident.error.file.total", name, formatBytes(maxTotal)))
+			messages = append(messages, s.i18n.T(lang, "incident.error.file.total", name, kit.FormatBytes(maxTotal)))
 			continue
 		}
 		data, err := readUpload(h, maxFile)

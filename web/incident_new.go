@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/kit"
 	"guichet/workflows"
 )
 
@@ -37,7 +38,7 @@ type incidentView struct {
 }
 
 // DraftSize formats a kept file's size.
-func (v *incidentView) DraftSize(d store.DraftUpload) string { return formatBytes(d.Size) }
+func (v *incidentView) DraftSize(d store.DraftUpload) string { return kit.FormatBytes(d.Size) }
 
 // incidentNew answers GET /incidents/nouveau: the form, the identity card
 // filled from the directory, the signed-in person as beneficiary.
@@ -318,7 +319,7 @@ func (s *Server) incidentViewOf(c *fiber.Ctx, caller bool, f incidentForm, errs 
 	u := currentUser(c)
 	v := &incidentView{Caller: caller, Form: f, Requester: u, Errors: errs,
 		Urgencies: s.urgencyOptions(lang, f.Urgency),
-		MaxFile:   formatBytes(s.maxFileBytes()), MaxTicket: formatBytes(s.maxUpload)}
+		MaxFile:   kit.FormatBytes(s.maxFileBytes()), MaxTicket: kit.FormatBytes(s.maxUpload)}
 	v.Action = "/incidents/nouveau"
 	title := "incident.title"
 	if caller {

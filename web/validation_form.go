@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/tickets"
 	"guichet/workflows"
 )
 
@@ -180,7 +181,7 @@ func (s *Server) validationSubmit(c *fiber.Ctx) error {
 		}
 	}
 	if _, err := s.updateTicket(c, t, name, build); err != nil {
-		var ae *ActionError
+		var ae *tickets.ActionError
 		if errors.As(err, &ae) {
 			v.Rejection = placeRefusal(&v.Errors, ae, validationFields())
 			return s.renderValidation(c, fiber.StatusUnprocessableEntity, v)
