@@ -34,16 +34,12 @@ const (
 const (
 	localRoute   = "route"
 	localSession = "session"
-	localUser    = "user"
 	localGrants  = "grants"
 	localExpired = "session_expired"
 )
 
-// currentUser returns the signed-in person, or nil.
-func currentUser(c *fiber.Ctx) *store.Person {
-	p, _ := c.Locals(localUser).(*store.Person)
-	return p
-}
+// currentUser returns the signed-in person, or nil (kit.CurrentUser).
+func currentUser(c *fiber.Ctx) *store.Person { return kit.CurrentUser(c) }
 
 // currentSession returns the session of the request, or nil.
 func currentSession(c *fiber.Ctx) *store.Session {
@@ -67,7 +63,7 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 	switch {
 	case err == nil:
 		c.Locals(localSession, sess)
-		c.Locals(localUser, person)
+		kit.SetCurrentUser(c, person)
 	case errors.Is(err, store.ErrNotFound):
 		s.clearCookie(c, sessionCookie)
 		c.Locals(localExpired, true)

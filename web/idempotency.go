@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"guichet/web/api"
 	"guichet/web/tickets"
 )
 
@@ -33,13 +34,13 @@ func pageNonce(c *fiber.Ctx) string {
 // SDK then makes a random one). An API call with a malformed
 // Idempotency-Key is refused (422) rather than silently not deduplicated.
 func updateID(c *fiber.Ctx, personID int64, name string) (string, error) {
-	if apiToken(c) != nil {
+	if api.Token(c) != nil {
 		key := c.Get(tickets.HeaderIdempotencyKey)
 		if key == "" {
 			return "", nil
 		}
 		if !tickets.ValidIdempotencyKey(key) {
-			return "", apiUnprocessable("api.error.idempotency", tickets.MaxIdempotencyKey)
+			return "", api.Unprocessable("api.error.idempotency", tickets.MaxIdempotencyKey)
 		}
 		return fmt.Sprintf("api:%d:%s:%s", personID, name, key), nil
 	}

@@ -185,7 +185,7 @@ func (s *Server) bulkCancelSubmit(c *fiber.Ctx) error {
 	}
 	s.addFieldRefusals(lang, &v.Errors, workflows.CancelInput{Reason: reason}, cancelFields())
 	if v.Eligible == 0 {
-		v.Errors.add("selection", s.i18n.T(lang, "lists.cancel.nothing"))
+		v.Errors.Add("selection", s.i18n.T(lang, "lists.cancel.nothing"))
 	}
 	if v.Errors.Any() {
 		v.Page = s.page(c, s.i18n.T(lang, "lists.cancel.title"))

@@ -30,8 +30,8 @@ func (s *Server) routes() {
 	s.get("/favicon.ico", s.require(PermPublic), s.assets.Favicon)
 
 	// REST API under /api/v1: bearer tokens, no session cookie, hence no
-	// CSRF. Its routes are listed in api_routes.go.
-	s.routesAPI()
+	// CSRF. Its routes are listed in api/routes.go.
+	s.api.Routes()
 
 	// Database outages during a submission (spool.go), ahead of the session
 	// middleware, which needs the database: the confirmation of a spooled

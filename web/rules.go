@@ -43,7 +43,7 @@ func (s *Server) addFieldRefusals(lang string, errs *formErrors, in any, names m
 		if id == "" {
 			id = r.Field
 		}
-		errs.add(id, s.tickets.RefusalMessage(lang, r))
+		errs.Add(id, s.tickets.RefusalMessage(lang, r))
 	}
 }
 
@@ -58,6 +58,6 @@ func placeRefusal(errs *formErrors, ae *tickets.ActionError, names map[string]st
 	if id == "" {
 		id = ae.Refusal.Field
 	}
-	errs.add(id, ae.Message)
+	errs.Add(id, ae.Message)
 	return ""
 }

@@ -17,6 +17,7 @@ import (
 	"guichet/identity"
 	"guichet/intake"
 	"guichet/store"
+	"guichet/web/api"
 	"guichet/web/catalogue"
 	"guichet/web/kit"
 	"guichet/web/tickets"
@@ -76,6 +77,8 @@ type Server struct {
 	access routeAccess
 	// tickets is the ticket logic the pages and the API share.
 	tickets *tickets.Desk
+	// api is the REST API under /api/v1, mounted on the server.
+	api *api.API
 	// identity signs people in (local, LDAP, TOTP, rate limits) and
 	// imports the directory.
 	identity *identity.Service
@@ -144,6 +147,8 @@ func New(d Deps) (*Server, error) {
 		// the handler returns: no buffer-reuse surprises.
 		Immutable: true,
 	})
+	s.api = api.New(apiHost{s}, api.Deps{Config: s.cfg, DB: s.db, Logger: s.log, I18n: s.i18n,
+		Intake: s.intake, Tickets: s.tickets, MaxUpload: s.maxUpload})
 	s.routes()
 	return s, nil
 }

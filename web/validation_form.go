@@ -158,7 +158,7 @@ func (s *Server) validationSubmit(c *fiber.Ctx) error {
 		return s.renderValidation(c, fiber.StatusConflict, v)
 	}
 	if f.Decision != decisionAccept && f.Decision != decisionRefuse {
-		v.Errors.add("decision-acceptation", s.i18n.T(lang, "validation.error.decision"))
+		v.Errors.Add("decision-acceptation", s.i18n.T(lang, "validation.error.decision"))
 	}
 	name := workflows.UpdateAccept
 	build := func(a workflows.Actor) any {
