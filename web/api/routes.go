@@ -3,8 +3,8 @@ package api
 import "guichet/web/kit"
 
 // Routes registers every route of the REST API under /api/v1 (SPEC §10),
-// with its permission and handler; routes.go calls it before the session and
-// CSRF middleware: API requests authenticate with a bearer token (apiAuth),
+// with its permission and handler; web/routes.go calls it before the session
+// and CSRF middleware: API requests authenticate with a bearer token (apiAuth),
 // never with the session cookie. Every route is described in openapi.json;
 // TestOpenAPIDocumentsEveryRoute keeps both in step.
 func (s *API) Routes() {

@@ -11,6 +11,9 @@
 //     web.Server's (web/error_handler.go): it needs the layout.
 //   - request.go: request IDs (NewRequestID, RequestID) and the
 //     Content-Security-Policy.
+//   - user.go: the person a request is made by (CurrentUser,
+//     SetCurrentUser), set by the session middleware or the API's
+//     bearer-token authentication.
 //   - metrics.go: the HTTP metrics (HTTPMetrics) and the /metrics handler.
 //   - assets.go: the embedded static files of static/ (DSFR, htmx,
 //     Guichet's CSS and scripts), served under /static/<version>/.

@@ -1,5 +1,6 @@
 // Package tickets is the ticket logic that both surfaces of the web app,
-// the pages and the REST API, share: who may see a ticket and its
+// the pages (package guichet/web) and the REST API (guichet/web/api),
+// share: who may see a ticket and its
 // documents, the person as a workflow actor, sending a ticket action to
 // the ticket's workflow as an idempotent Update and turning its refusal or
 // failure into the message the form or the API answer shows.
@@ -11,6 +12,10 @@
 //   - documents.go: Desk.ViewableAttachment, SendDocument, Previewable.
 //   - idempotency.go: the form nonce and the Idempotency-Key header that
 //     Update IDs are made from (CONVENTIONS §19).
+//   - incident.go: the new-incident form as the page and the API's ticket
+//     creation share it: IncidentForm, FormErrors, the cleaning of typed
+//     values (CleanLine, CleanText) and of uploads (ReadUpload, SniffType,
+//     CleanFilename), and the ticket a valid form submits.
 //
 // It knows the request only through Request, which package web implements
 // on a Fiber request (web/ticket_request.go).
