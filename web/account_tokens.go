@@ -61,10 +61,10 @@ func (s *Server) parseTokenForm(c *fiber.Ctx, errs *formErrors) tokenForm {
 	lang := s.lang(c)
 	f := tokenForm{Name: cleanLine(c.FormValue("nom")), Scope: c.FormValue("droits")}
 	if f.Name == "" || tooLong(f.Name, incidentFieldMax) {
-		errs.add("nom", s.i18n.T(lang, "tokens.error.name"))
+		errs.Add("nom", s.i18n.T(lang, "tokens.error.name"))
 	}
 	if f.Scope != store.ScopeRead && f.Scope != store.ScopeWrite {
-		errs.add("droits-lecture", s.i18n.T(lang, "tokens.error.scope"))
+		errs.Add("droits-lecture", s.i18n.T(lang, "tokens.error.scope"))
 	}
 	days, err := strconv.Atoi(c.FormValue("validite"))
 	valid := err == nil
@@ -75,7 +75,7 @@ func (s *Server) parseTokenForm(c *fiber.Ctx, errs *formErrors) tokenForm {
 		}
 	}
 	if !valid {
-		errs.add("validite", s.i18n.T(lang, "tokens.error.expiry"))
+		errs.Add("validite", s.i18n.T(lang, "tokens.error.expiry"))
 	}
 	f.Expiry = days
 	return f

@@ -77,7 +77,7 @@ func (s *Server) webhooksCreate(c *fiber.Ctx) error {
 	raw := strings.TrimSpace(c.FormValue("url"))
 	events := cleanLine(c.FormValue("evenements"))
 	if msg := s.webhookURLError(c, raw); msg != "" {
-		errs.add("url", msg)
+		errs.Add("url", msg)
 	}
 	if errs.Any() {
 		return s.renderWebhooks(c, fiber.StatusUnprocessableEntity, &webhooksView{Errors: errs, URL: raw, Events: events,
@@ -160,7 +160,7 @@ func (s *Server) appTokensCreate(c *fiber.Ctx) error {
 		}
 	}
 	if person == nil {
-		errs.add("compte", s.i18n.T(lang, "tokens.error.person"))
+		errs.Add("compte", s.i18n.T(lang, "tokens.error.person"))
 	}
 	if errs.Any() {
 		return s.renderWebhooks(c, fiber.StatusUnprocessableEntity, &webhooksView{Errors: errs, Person: login,

@@ -16,6 +16,7 @@ import (
 
 	"guichet/store"
 	"guichet/web/catalogue"
+	"guichet/web/kit"
 )
 
 // Cookie names.
@@ -31,19 +32,14 @@ const (
 
 // Keys of per-request values in c.Locals.
 const (
-	localRequestID = "requestid"
-	localRoute     = "route"
-	localSession   = "session"
-	localUser      = "user"
-	localGrants    = "grants"
-	localExpired   = "session_expired"
+	localRoute   = "route"
+	localSession = "session"
+	localGrants  = "grants"
+	localExpired = "session_expired"
 )
 
-// currentUser returns the signed-in person, or nil.
-func currentUser(c *fiber.Ctx) *store.Person {
-	p, _ := c.Locals(localUser).(*store.Person)
-	return p
-}
+// currentUser returns the signed-in person, or nil (kit.CurrentUser).
+func currentUser(c *fiber.Ctx) *store.Person { return kit.CurrentUser(c) }
 
 // currentSession returns the session of the request, or nil.
 func currentSession(c *fiber.Ctx) *store.Session {
@@ -67,7 +63,7 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 	switch {
 	case err == nil:
 		c.Locals(localSession, sess)
-		c.Locals(localUser, person)
+		kit.SetCurrentUser(c, person)
 	case errors.Is(err, store.ErrNotFound):
 		s.clearCookie(c, sessionCookie)
 		c.Locals(localExpired, true)
@@ -173,7 +169,7 @@ func (s *Server) requireAuth(c *fiber.Ctx) error {
 	if currentUser(c) != nil {
 		return c.Next()
 	}
-	if wantsJSON(c) {
+	if kit.WantsJSON(c) {
 		return Errorf(EUNAUTHORIZED, "")
 	}
 	target := signInURL(c.OriginalURL(), c.Locals(localExpired) == true)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"guichet/web/catalogue"
+	"guichet/web/kit"
 )
 
 // newCatalog returns the message catalogue, for tests that build a Server
@@ -23,8 +24,9 @@ func newCatalog() *catalogue.Catalogue { return catalogue.MustNew() }
 // ("ticket.status.").
 var catalogueKey = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[A-Za-z0-9_-]+)*\.?$`)
 
-// TestCatalogHasEveryKeyInUse checks the keys web uses against the
-// catalogue (web/catalogue): a key missing there would show bracketed.
+// TestCatalogHasEveryKeyInUse checks the keys web and its sub-packages use
+// against the catalogue (web/catalogue): a key missing there would show
+// bracketed.
 func TestCatalogHasEveryKeyInUse(t *testing.T) {
 	cat := newCatalog()
 
@@ -61,9 +63,20 @@ func TestCatalogHasEveryKeyInUse(t *testing.T) {
 			family, _, _ := strings.Cut(k, ".")
 			families[family] = true
 		}
+		// web's own files and its sub-packages' (api, tickets, kit), but not
+		// the catalogue, which defines the keys.
 		files, err := filepath.Glob("*.go")
 		if err != nil {
 			t.Fatal(err)
+		}
+		sub, err := filepath.Glob("*/*.go")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range sub {
+			if !strings.HasPrefix(f, "catalogue"+string(filepath.Separator)) {
+				files = append(files, f)
+			}
 		}
 		checked := 0
 		fset := token.NewFileSet()
@@ -147,8 +160,8 @@ func TestFormatBytes(t *testing.T) {
 			5<<20 + 1<<19: "5,5 Mo",
 			1500 << 20:    "1" + nnbsp + "500 Mo",
 		} {
-			if got := formatBytes(n); got != want {
-				t.Errorf("formatBytes(%d) = %q, want %q", n, got, want)
+			if got := kit.FormatBytes(n); got != want {
+				t.Errorf("kit.FormatBytes(%d) = %q, want %q", n, got, want)
 			}
 		}
 	})

@@ -4,20 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"mime/multipart"
-	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 
 	"guichet/store"
+	"guichet/web/kit"
+	"guichet/web/tickets"
 	"guichet/workflows"
 )
 
@@ -26,67 +23,25 @@ const (
 	incidentFieldMax       = 200   // short text fields
 	incidentDescriptionMax = 20000 // as the workflow's text limit
 	defaultMaxFileBytes    = 10 << 20
-	directoryResultsLimit  = 30
 )
 
-// incidentForm holds what the new-incident form carries. Every typed value
-// comes back on a re-render (validation failure, directory search, choice of
-// a beneficiary or of an asset).
-type incidentForm struct {
-	BeneficiaryID int64
-	Phone         string
-	OtherPhone    string
-	Availability  string
-	Service       string
-	Office        string
-	CategoryID    int64
-	AssetID       int64
-	Equipment     string
-	Brand         string
-	Model         string
-	Serial        string
-	Maintenance   string
-	Placement     string
-	Urgency       int
-	Private       bool
-	Description   string
-	// Search is the words of the directory search (tierce personne).
-	Search string
-	// Drafts are the files uploaded with an earlier try, kept server-side.
-	Drafts []int64
-	// Filled is set once the form has been shown: the identity fields then
-	// hold what the person typed, not the directory's values.
-	Filled bool
+// The form and its errors are the ticket logic's (web/tickets/incident.go),
+// shared with the API's ticket creation.
+type (
+	incidentForm = tickets.IncidentForm
+	formErrors   = tickets.FormErrors
+)
+
+// directoryResultsLimit bounds the directory search of the form.
+const directoryResultsLimit = tickets.DirectoryResultsLimit
+
+func cleanLine(s string) string     { return tickets.CleanLine(s) }
+func cleanText(s string) string     { return tickets.CleanText(s) }
+func cleanFilename(n string) string { return tickets.CleanFilename(n) }
+func sniffType(data []byte) string  { return tickets.SniffType(data) }
+func readUpload(h *multipart.FileHeader, limit int64) ([]byte, error) {
+	return tickets.ReadUpload(h, limit)
 }
-
-// fieldError is one error of a form, for the summary at the top.
-type fieldError struct {
-	ID      string // the id of the field in error (the summary links to it)
-	Message string
-}
-
-// formErrors collects a form's errors by field id, in order.
-type formErrors struct {
-	list []fieldError
-}
-
-func (e *formErrors) add(id, msg string) { e.list = append(e.list, fieldError{ID: id, Message: msg}) }
-
-// For returns the message of field id ("" when fine).
-func (e *formErrors) For(id string) string {
-	for _, f := range e.list {
-		if f.ID == id {
-			return f.Message
-		}
-	}
-	return ""
-}
-
-// List returns every error, in form order.
-func (e *formErrors) List() []fieldError { return e.list }
-
-// Any reports whether there is an error.
-func (e *formErrors) Any() bool { return len(e.list) > 0 }
 
 // parseIncidentForm reads the form fields of the request.
 func parseIncidentForm(c *fiber.Ctx) incidentForm {
@@ -144,31 +99,6 @@ func formInts(c *fiber.Ctx, name string) []int64 {
 	return out
 }
 
-// cleanLine trims a one-line field and drops control characters.
-func cleanLine(s string) string {
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s))
-}
-
-// cleanText normalises a multi-line field: CRLF to LF, no other control
-// character but tabs, trimmed.
-func cleanText(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return r
-		}
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, s))
-}
-
 // maxFileBytes is the per-file upload limit.
 func (s *Server) maxFileBytes() int64 {
 	if n := s.cfg.Tickets.MaxFileBytes; n > 0 {
@@ -223,11 +153,11 @@ func (s *Server) collectUploads(c *fiber.Ctx, field string, kept []int64, errs *
 			continue // the empty file input of a browser
 		}
 		if h.Size > maxFile {
-			messages = append(messages, s.i18n.T(lang, "incident.error.file.size", name, formatBytes(maxFile)))
+			messages = append(messages, s.i18n.T(lang, "incident.error.file.size", name, kit.FormatBytes(maxFile)))
 			continue
 		}
 		if total+h.Size > maxTotal {
-			messages = append(messages, s.i18n.T(lang, "incident.error.file.total", name, formatBytes(maxTotal)))
+			messages = append(messages, s.i18n.T(lang, "incident.error.file.total", name, kit.FormatBytes(maxTotal)))
 			continue
 		}
 		data, err := readUpload(h, maxFile)
@@ -249,57 +179,9 @@ func (s *Server) collectUploads(c *fiber.Ctx, field string, kept []int64, errs *
 	}
 	res.Drafts = append(drafts, fresh...)
 	if len(messages) > 0 {
-		errs.add(field, strings.Join(messages, " "))
+		errs.Add(field, strings.Join(messages, " "))
 	}
 	return res, nil
-}
-
-// readUpload reads an uploaded file, never more than limit bytes.
-func readUpload(h *multipart.FileHeader, limit int64) ([]byte, error) {
-	f, err := h.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("larger than %d bytes", limit)
-	}
-	return data, nil
-}
-
-// sniffType returns the content type of data from its bytes (never from
-// the browser's claim).
-func sniffType(data []byte) string {
-	return http.DetectContentType(data)
-}
-
-// cleanFilename keeps the base name of an upload, without control
-// characters or quotes, at most 150 characters.
-func cleanFilename(name string) string {
-	name = strings.ReplaceAll(name, "\\", "/")
-	name = filepath.Base(name)
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' || r == '/' {
-			return -1
-		}
-		return r
-	}, name)
-	name = strings.TrimSpace(name)
-	if name == "." || name == ".." || name == "/" {
-		name = ""
-	}
-	for utf8.RuneCountInString(name) > 150 {
-		_, size := utf8.DecodeLastRuneInString(name)
-		name = name[:len(name)-size]
-	}
-	if name == "" {
-		return "document"
-	}
-	return name
 }
 
 // categoryGroup is an <optgroup> of the category picker.
@@ -363,22 +245,3 @@ func (s *Server) urgencyOptions(lang string, selected int) []urgencyOption {
 
 // tooLong reports whether s has more than n characters.
 func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
-
-// ticket builds the submission of a validated form: the identity card
-// comes from the beneficiary's directory entry, the rest as typed. Support
-// sets the impact later; until then it is the default, low.
-func (f *incidentForm) ticket(requesterID int64, ben *store.Person, leaf store.Category) *store.Ticket {
-	return &store.Ticket{
-		AcademyCode: ben.AcademyCode, RequesterID: requesterID, BeneficiaryID: ben.ID,
-		Location: ben.Location, Entity: ben.Entity,
-		Phone: f.Phone, OtherPhone: f.OtherPhone, Availability: f.Availability,
-		Service: f.Service, Office: f.Office,
-		CategoryID: leaf.ID, CategoryPath: leaf.Path,
-		Equipment: f.Equipment, Brand: f.Brand, Model: f.Model, Serial: f.Serial,
-		Maintenance: f.Maintenance, Placement: f.Placement,
-		Urgency: f.Urgency, Impact: workflows.DefaultLevel,
-		Priority: workflows.Priority(f.Urgency, workflows.DefaultLevel),
-		Private:  f.Private, Description: f.Description,
-		CreatedAt: time.Now(),
-	}
-}

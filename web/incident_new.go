@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/kit"
 	"guichet/workflows"
 )
 
@@ -37,7 +38,7 @@ type incidentView struct {
 }
 
 // DraftSize formats a kept file's size.
-func (v *incidentView) DraftSize(d store.DraftUpload) string { return formatBytes(d.Size) }
+func (v *incidentView) DraftSize(d store.DraftUpload) string { return kit.FormatBytes(d.Size) }
 
 // incidentNew answers GET /incidents/nouveau: the form, the identity card
 // filled from the directory, the signed-in person as beneficiary.
@@ -89,7 +90,7 @@ func (s *Server) incidentPost(c *fiber.Ctx, caller bool) error {
 			return err
 		}
 		if p == nil {
-			errs.add("recherche", s.i18n.T(lang, "incident.error.beneficiary"))
+			errs.Add("recherche", s.i18n.T(lang, "incident.error.beneficiary"))
 		} else {
 			f.BeneficiaryID = p.ID
 			fillIdentity(&f, p)
@@ -103,7 +104,7 @@ func (s *Server) incidentPost(c *fiber.Ctx, caller bool) error {
 	case "rechercher":
 		searched = true
 		if f.Search == "" {
-			errs.add("recherche", s.i18n.T(lang, "incident.error.search.empty"))
+			errs.Add("recherche", s.i18n.T(lang, "incident.error.search.empty"))
 		} else if results, err = s.db.SearchPeople(ctx, currentUser(c).AcademyCode, f.Search, directoryResultsLimit); err != nil {
 			return err
 		}
@@ -145,7 +146,7 @@ func (s *Server) incidentPost(c *fiber.Ctx, caller bool) error {
 	if caller {
 		requester = ben.ID
 	}
-	t := f.ticket(requester, ben, leaf)
+	t := f.Ticket(requester, ben, leaf)
 	if caller {
 		t.FiledByID = &filer // the created event names the technician (store.CreateTicket)
 	}
@@ -173,14 +174,14 @@ func (s *Server) validateIncident(c *fiber.Ctx, caller bool, f *incidentForm, er
 		if caller {
 			key = "incident.error.caller"
 		}
-		errs.add("recherche", s.i18n.T(lang, key))
+		errs.Add("recherche", s.i18n.T(lang, key))
 	} else {
 		p, err := s.allowedBeneficiary(c, f.BeneficiaryID, caller)
 		if err != nil {
 			return nil, leaf, err
 		}
 		if p == nil {
-			errs.add("recherche", s.i18n.T(lang, "incident.error.beneficiary"))
+			errs.Add("recherche", s.i18n.T(lang, "incident.error.beneficiary"))
 		}
 		ben = p
 	}
@@ -189,7 +190,7 @@ func (s *Server) validateIncident(c *fiber.Ctx, caller bool, f *incidentForm, er
 		{"service", f.Service}, {"bureau", f.Office},
 	} {
 		if tooLong(fl.value, incidentFieldMax) {
-			errs.add(fl.id, s.i18n.T(lang, "incident.error.toolong", incidentFieldMax))
+			errs.Add(fl.id, s.i18n.T(lang, "incident.error.toolong", incidentFieldMax))
 		}
 	}
 	academy := currentUser(c).AcademyCode
@@ -203,24 +204,24 @@ func (s *Server) validateIncident(c *fiber.Ctx, caller bool, f *incidentForm, er
 	if l, ok := leaves[f.CategoryID]; ok {
 		leaf = l
 	} else {
-		errs.add("categorie", s.i18n.T(lang, "incident.error.category"))
+		errs.Add("categorie", s.i18n.T(lang, "incident.error.category"))
 	}
 	for _, fl := range []struct{ id, value string }{
 		{"materiel", f.Equipment}, {"marque", f.Brand}, {"modele", f.Model},
 		{"numero_serie", f.Serial}, {"maintenance", f.Maintenance}, {"emplacement", f.Placement},
 	} {
 		if tooLong(fl.value, incidentFieldMax) {
-			errs.add(fl.id, s.i18n.T(lang, "incident.error.toolong", incidentFieldMax))
+			errs.Add(fl.id, s.i18n.T(lang, "incident.error.toolong", incidentFieldMax))
 		}
 	}
 	if f.Urgency < workflows.LevelHigh || f.Urgency > workflows.LevelLow {
-		errs.add("urgence", s.i18n.T(lang, "incident.error.urgency"))
+		errs.Add("urgence", s.i18n.T(lang, "incident.error.urgency"))
 	}
 	switch {
 	case f.Description == "":
-		errs.add("description", s.i18n.T(lang, "incident.error.description"))
+		errs.Add("description", s.i18n.T(lang, "incident.error.description"))
 	case tooLong(f.Description, incidentDescriptionMax):
-		errs.add("description", s.i18n.T(lang, "incident.error.toolong", incidentDescriptionMax))
+		errs.Add("description", s.i18n.T(lang, "incident.error.toolong", incidentDescriptionMax))
 	}
 	// The documents' errors (collectUploads) come last, in form order.
 	if msg := errs.For("documents"); msg != "" {
@@ -230,14 +231,7 @@ func (s *Server) validateIncident(c *fiber.Ctx, caller bool, f *incidentForm, er
 }
 
 // moveLast moves field id's error to the end of the list.
-func moveLast(errs *formErrors, id string) {
-	for i, e := range errs.list {
-		if e.ID == id {
-			errs.list = append(append(errs.list[:i:i], errs.list[i+1:]...), e)
-			return
-		}
-	}
-}
+func moveLast(errs *formErrors, id string) { errs.MoveLast(id) }
 
 // allowedBeneficiary returns person id if the signed-in person may file a
 // ticket for them (an enabled directory entry of an académie where they
@@ -318,7 +312,7 @@ func (s *Server) incidentViewOf(c *fiber.Ctx, caller bool, f incidentForm, errs 
 	u := currentUser(c)
 	v := &incidentView{Caller: caller, Form: f, Requester: u, Errors: errs,
 		Urgencies: s.urgencyOptions(lang, f.Urgency),
-		MaxFile:   formatBytes(s.maxFileBytes()), MaxTicket: formatBytes(s.maxUpload)}
+		MaxFile:   kit.FormatBytes(s.maxFileBytes()), MaxTicket: kit.FormatBytes(s.maxUpload)}
 	v.Action = "/incidents/nouveau"
 	title := "incident.title"
 	if caller {

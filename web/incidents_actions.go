@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/tickets"
 	"guichet/workflows"
 )
 
@@ -143,7 +144,7 @@ func (s *Server) bulkCancelRefusal(lang string, r *workflows.Refusal) string {
 	case r.Code == workflows.RefusedState:
 		return s.i18n.T(lang, "lists.cancel.final")
 	}
-	return s.refusalMessage(lang, r)
+	return s.tickets.RefusalMessage(lang, r)
 }
 
 // bulkCancelConfirm answers GET /incidents/annulation?n=…: the confirmation of
@@ -172,7 +173,7 @@ func (s *Server) bulkCancelSubmit(c *fiber.Ctx) error {
 	lang := s.lang(c)
 	numbers := selectedNumbers(c)
 	reason := strings.TrimSpace(strings.ReplaceAll(c.FormValue("motif"), "\r\n", "\n"))
-	items, tickets, err := s.bulkCancelItems(c, numbers)
+	items, byNumber, err := s.bulkCancelItems(c, numbers)
 	if err != nil {
 		return err
 	}
@@ -184,7 +185,7 @@ func (s *Server) bulkCancelSubmit(c *fiber.Ctx) error {
 	}
 	s.addFieldRefusals(lang, &v.Errors, workflows.CancelInput{Reason: reason}, cancelFields())
 	if v.Eligible == 0 {
-		v.Errors.add("selection", s.i18n.T(lang, "lists.cancel.nothing"))
+		v.Errors.Add("selection", s.i18n.T(lang, "lists.cancel.nothing"))
 	}
 	if v.Errors.Any() {
 		v.Page = s.page(c, s.i18n.T(lang, "lists.cancel.title"))
@@ -193,14 +194,14 @@ func (s *Server) bulkCancelSubmit(c *fiber.Ctx) error {
 	done, failed := 0, 0
 	for i := range v.Items {
 		it := &v.Items[i]
-		t := tickets[it.Number]
+		t := byNumber[it.Number]
 		if !it.Eligible || t == nil {
 			continue
 		}
 		_, err := s.updateTicket(c, t, workflows.UpdateCancel, func(a workflows.Actor) any {
 			return workflows.CancelInput{Actor: a, Reason: reason}
 		})
-		var ae *ActionError
+		var ae *tickets.ActionError
 		switch {
 		case err == nil:
 			it.Done, it.Status = true, store.StatusCancelled

@@ -11,12 +11,14 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"guichet/web/kit"
 )
 
 func TestTemplates(t *testing.T) {
 	s := &Server{i18n: newCatalog()}
 	var err error
-	if s.assets, err = newAssets(); err != nil {
+	if s.assets, err = kit.NewAssets(); err != nil {
 		t.Fatal(err)
 	}
 	layout, err := fs.ReadFile(templateFS, "templates/layout.html")
@@ -76,19 +78,19 @@ func TestPanicRecovery(t *testing.T) {
 	t.Run("a panicking handler gives a 500 page and is logged", func(t *testing.T) {
 		s := &Server{i18n: newCatalog()}
 		var err error
-		if s.assets, err = newAssets(); err != nil {
+		if s.assets, err = kit.NewAssets(); err != nil {
 			t.Fatal(err)
 		}
 		if s.views, err = s.parseViews(templateFS); err != nil {
 			t.Fatal(err)
 		}
-		if s.metrics, err = newHTTPMetrics(prometheus.NewRegistry()); err != nil {
+		if s.metrics, err = kit.NewHTTPMetrics(prometheus.NewRegistry()); err != nil {
 			t.Fatal(err)
 		}
 		var logged strings.Builder
 		s.log = newTestLogger(&logged)
 		app := fiber.New(fiber.Config{ErrorHandler: s.handleError})
-		app.Use(newRequestID(), s.observe, s.recoverPanics)
+		app.Use(kit.NewRequestID(), s.observe, s.recoverPanics)
 		app.Get("/panique", func(*fiber.Ctx) error { panic(errors.New("boom")) })
 		resp, err := app.Test(httptest.NewRequest("GET", "/panique", nil), -1)
 		if err != nil {

@@ -115,7 +115,7 @@ func (s *Server) kbFromTicket(c *fiber.Ctx) error {
 	view := &kbFormView{Form: kbForm{Published: true}, Ticket: number}
 	t, err := s.sourceTicket(c, v, number)
 	if err == nil && strings.TrimSpace(t.Solution) == "" {
-		view.Errors.add("incident", s.i18n.T(lang, "kb.err.unsolved", number))
+		view.Errors.Add("incident", s.i18n.T(lang, "kb.err.unsolved", number))
 		return s.renderKBForm(c, fiber.StatusUnprocessableEntity, academy, view)
 	}
 	if err != nil {
@@ -123,7 +123,7 @@ func (s *Server) kbFromTicket(c *fiber.Ctx) error {
 		if !errors.As(err, &ae) || ae.Code != ENOTFOUND {
 			return err
 		}
-		view.Errors.add("incident", s.i18n.T(lang, "kb.err.ticket", number))
+		view.Errors.Add("incident", s.i18n.T(lang, "kb.err.ticket", number))
 		return s.renderKBForm(c, fiber.StatusUnprocessableEntity, academy, view)
 	}
 	leaf := t.CategoryPath
@@ -178,12 +178,12 @@ func (s *Server) parseKBForm(c *fiber.Ctx, v store.Viewer, academy string) (kbFo
 	var errs formErrors
 	switch {
 	case f.Title == "":
-		errs.add("titre", s.i18n.T(lang, "kb.err.title"))
+		errs.Add("titre", s.i18n.T(lang, "kb.err.title"))
 	case utf8.RuneCountInString(f.Title) > kbTitleMax:
-		errs.add("titre", s.i18n.T(lang, "kb.err.title.long"))
+		errs.Add("titre", s.i18n.T(lang, "kb.err.title.long"))
 	}
 	if f.Body == "" {
-		errs.add("corps", s.i18n.T(lang, "kb.err.body"))
+		errs.Add("corps", s.i18n.T(lang, "kb.err.body"))
 	}
 	var cat *store.Category
 	if raw := c.FormValue("categorie"); raw != "" {
@@ -197,7 +197,7 @@ func (s *Server) parseKBForm(c *fiber.Ctx, v store.Viewer, academy string) (kbFo
 		}
 		if cat == nil || cat.AcademyCode != academy {
 			cat = nil
-			errs.add("categorie", s.i18n.T(lang, "kb.err.category"))
+			errs.Add("categorie", s.i18n.T(lang, "kb.err.category"))
 		}
 	}
 	if f.Source != "" {

@@ -8,35 +8,17 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"guichet/web/kit"
 )
-
-// contentSecurityPolicy allows only Guichet's own files: no inline script
-// or style, no framing, forms posting only here. DSFR draws some icons as
-// data: SVG, hence img-src data:.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
-	"img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; " +
-	"base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
-
-// newRequestID gives every request an ID (X-Request-ID, kept if the proxy
-// sent one), logged with it and shown on error pages.
-func newRequestID() fiber.Handler {
-	return requestid.New(requestid.Config{ContextKey: localRequestID})
-}
-
-// requestID returns the request's ID.
-func requestID(c *fiber.Ctx) string {
-	id, _ := c.Locals(localRequestID).(string)
-	return id
-}
 
 // observe is the outermost middleware: it turns an error from the chain
 // into its response (so the status is known here), then records the
 // request's metrics and writes one structured access-log line.
 func (s *Server) observe(c *fiber.Ctx) error {
 	start := time.Now()
-	s.metrics.inflight.Inc()
-	defer s.metrics.inflight.Dec()
+	s.metrics.InFlight().Inc()
+	defer s.metrics.InFlight().Dec()
 	if err := c.Next(); err != nil {
 		if herr := s.handleError(c, err); herr != nil {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
@@ -45,14 +27,14 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	elapsed := time.Since(start)
 	status := c.Response().StatusCode()
 	route := routeLabel(c, status)
-	s.metrics.observe(route, c.Method(), status, elapsed)
+	s.metrics.Observe(route, c.Method(), status, elapsed)
 
 	level := slog.LevelInfo
 	if route == "/healthz" || route == "/readyz" || route == "/metrics" || strings.HasPrefix(route, "/static/") || route == "/favicon.ico" {
 		level = slog.LevelDebug
 	}
 	attrs := []slog.Attr{
-		slog.String("request_id", requestID(c)),
+		slog.String("request_id", kit.RequestID(c)),
 		slog.String("method", c.Method()),
 		slog.String("path", c.Path()),
 		slog.String("route", route),
@@ -103,7 +85,7 @@ func (s *Server) secureHeaders(c *fiber.Ctx) error {
 // sign-out); static files override Cache-Control.
 func (s *Server) securityHeaders(c *fiber.Ctx) {
 	h := &c.Response().Header
-	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("Content-Security-Policy", kit.ContentSecurityPolicy)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")

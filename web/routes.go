@@ -2,6 +2,8 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"guichet/web/kit"
 )
 
 // routes registers every route of the web app, top to bottom in the order
@@ -9,7 +11,7 @@ import (
 // endpoints that need no session (health, metrics, static files, the REST
 // API, the spooled-submission page), the session and CSRF middleware, then
 // the pages, area by area, and the 404 page last. Each line gives the URL,
-// the permission checked in the académie acted on (authz.go) and the
+// the permission checked in the académie acted on (kit/authz.go) and the
 // handler. testdata/routes.txt holds the resulting list
 // (TestRoutesMatchTheCheckedInList): the order matters, so change it only
 // on purpose.
@@ -18,18 +20,18 @@ func (s *Server) routes() {
 
 	// Every request: request ID, access log + metrics + error rendering,
 	// panic recovery, security headers.
-	app.Use(newRequestID(), s.observe, s.recoverPanics, s.secureHeaders)
+	app.Use(kit.NewRequestID(), s.observe, s.recoverPanics, s.secureHeaders)
 
 	// Operations and static files: no session lookup.
 	s.get("/healthz", s.require(PermPublic), s.healthz)
 	s.get("/readyz", s.require(PermPublic), s.readyz)
-	s.get("/metrics", s.require(PermPublic), s.metricsHandler())
-	s.get("/static/:version/*", s.require(PermPublic), s.assets.serve)
-	s.get("/favicon.ico", s.require(PermPublic), s.assets.favicon)
+	s.get("/metrics", s.require(PermPublic), kit.MetricsHandler(s.registry))
+	s.get("/static/:version/*", s.require(PermPublic), s.assets.Serve)
+	s.get("/favicon.ico", s.require(PermPublic), s.assets.Favicon)
 
 	// REST API under /api/v1: bearer tokens, no session cookie, hence no
-	// CSRF. Its routes are listed in api_routes.go.
-	s.routesAPI()
+	// CSRF. Its routes are listed in api/routes.go.
+	s.api.Routes()
 
 	// Database outages during a submission (spool.go), ahead of the session
 	// middleware, which needs the database: the confirmation of a spooled

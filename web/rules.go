@@ -1,15 +1,15 @@
 package web
 
 import (
-	"strings"
-
 	"guichet/store"
+	"guichet/web/tickets"
 	"guichet/workflows"
 )
 
-// The web side of the rules table (workflows/rules.go): the status labels,
-// the translation of a refusal, and the ticket facts the table's Allowed
-// reads to decide which buttons a page shows.
+// The web side of the rules table (workflows/rules.go): the status labels
+// and the ticket facts the table's Allowed reads to decide which buttons a
+// page shows. The translation of a refusal is the ticket logic's
+// (tickets.Desk.RefusalMessage).
 
 // statusLabel is the label of a ticket status in lang (catalogue key
 // workflows.StatusKey, e.g. status.new).
@@ -18,38 +18,6 @@ func (s *Server) statusLabel(lang, status string) string {
 		return s.i18n.T(lang, key)
 	}
 	return status
-}
-
-// refusalMessage translates a refusal of the rules table: the most precise
-// catalogue key that exists among rule.<action>.<field>.<code>,
-// rule.<field>.<code>, rule.<action>.<code> and rule.<code> (for a state
-// refusal, rule.<action>.state.<status> and rule.state.<status> first).
-// Messages take, by position, the limit, the minimum, the status label and
-// the ticket number.
-func (s *Server) refusalMessage(lang string, r *workflows.Refusal) string {
-	var keys []string
-	if r.Code == workflows.RefusedState {
-		status := strings.TrimPrefix(r.StatusKey, "status.")
-		keys = append(keys, "rule."+r.Action+".state."+status, "rule.state."+status)
-	}
-	if r.Field != "" {
-		keys = append(keys, "rule."+r.Action+"."+r.Field+"."+r.Code, "rule."+r.Field+"."+r.Code)
-	}
-	keys = append(keys, "rule."+r.Action+"."+r.Code, "rule."+r.Code)
-	for _, k := range keys {
-		if !s.i18n.Has(k) {
-			continue
-		}
-		if raw := s.i18n.T(lang, k); !strings.Contains(raw, "%") {
-			return raw
-		}
-		label := ""
-		if r.StatusKey != "" {
-			label = s.i18n.T(lang, r.StatusKey)
-		}
-		return s.i18n.T(lang, k, r.Limit, r.Min, label, r.Ticket)
-	}
-	return r.Error()
 }
 
 // ticketFacts are the rules' view of a ticket as the database shows it.
@@ -75,14 +43,14 @@ func (s *Server) addFieldRefusals(lang string, errs *formErrors, in any, names m
 		if id == "" {
 			id = r.Field
 		}
-		errs.add(id, s.refusalMessage(lang, r))
+		errs.Add(id, s.tickets.RefusalMessage(lang, r))
 	}
 }
 
 // placeRefusal puts the message of a refused action where the form shows
 // it: next to the field (in errs) for a field refusal, else in the
 // returned text, shown above the form.
-func placeRefusal(errs *formErrors, ae *ActionError, names map[string]string) string {
+func placeRefusal(errs *formErrors, ae *tickets.ActionError, names map[string]string) string {
 	if ae.Refusal == nil || !ae.Refusal.IsInput() {
 		return ae.Message
 	}
@@ -90,6 +58,6 @@ func placeRefusal(errs *formErrors, ae *ActionError, names map[string]string) st
 	if id == "" {
 		id = ae.Refusal.Field
 	}
-	errs.add(id, ae.Message)
+	errs.Add(id, ae.Message)
 	return ""
 }

@@ -111,10 +111,10 @@ func (s *Server) search(c *fiber.Ctx) error {
 	}
 	ts := store.TicketSearch{Query: view.Query, Status: view.Status}
 	if ts.From, err = s.searchDate(view.From); err != nil {
-		view.Errors.add("du", s.i18n.T(lang, "search.err.date"))
+		view.Errors.Add("du", s.i18n.T(lang, "search.err.date"))
 	}
 	if ts.To, err = s.searchDate(view.To); err != nil {
-		view.Errors.add("au", s.i18n.T(lang, "search.err.date"))
+		view.Errors.Add("au", s.i18n.T(lang, "search.err.date"))
 	} else if !ts.To.IsZero() {
 		ts.To = ts.To.AddDate(0, 0, 1) // the whole day
 	}

@@ -17,7 +17,10 @@ import (
 	"guichet/identity"
 	"guichet/intake"
 	"guichet/store"
+	"guichet/web/api"
 	"guichet/web/catalogue"
+	"guichet/web/kit"
+	"guichet/web/tickets"
 )
 
 // Defaults used when the configuration leaves a value at zero.
@@ -54,10 +57,10 @@ type Server struct {
 	temporal client.Client
 	log      *slog.Logger
 	registry *prometheus.Registry
-	metrics  *httpMetrics
+	metrics  *kit.HTTPMetrics
 	i18n     *catalogue.Catalogue // messages of every page and API error
 	views    *views
-	assets   *assets
+	assets   *kit.Assets
 	paris    *time.Location
 
 	sessionIdle time.Duration
@@ -70,8 +73,12 @@ type Server struct {
 	// intake stores new tickets and starts their workflows (nil: the
 	// new-incident form answers that creation is unavailable).
 	intake *intake.Service
-	// access records each route's declared permissions (authz.go).
+	// access records each route's declared permissions (access.go).
 	access routeAccess
+	// tickets is the ticket logic the pages and the API share.
+	tickets *tickets.Desk
+	// api is the REST API under /api/v1, mounted on the server.
+	api *api.API
 	// identity signs people in (local, LDAP, TOTP, rate limits) and
 	// imports the directory.
 	identity *identity.Service
@@ -114,16 +121,17 @@ func New(d Deps) (*Server, error) {
 	if s.i18n, err = catalogue.New(); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
+	s.tickets = tickets.New(s.db, s.temporal, s.i18n, s.log)
 	if s.paris, err = time.LoadLocation("Europe/Paris"); err != nil {
 		return nil, fmt.Errorf("web: load Europe/Paris: %w", err)
 	}
-	if s.assets, err = newAssets(); err != nil {
+	if s.assets, err = kit.NewAssets(); err != nil {
 		return nil, err
 	}
 	if s.views, err = s.parseViews(templateFS); err != nil {
 		return nil, err
 	}
-	if s.metrics, err = newHTTPMetrics(s.registry); err != nil {
+	if s.metrics, err = kit.NewHTTPMetrics(s.registry); err != nil {
 		return nil, err
 	}
 	s.app = fiber.New(fiber.Config{
@@ -139,6 +147,8 @@ func New(d Deps) (*Server, error) {
 		// the handler returns: no buffer-reuse surprises.
 		Immutable: true,
 	})
+	s.api = api.New(apiHost{s}, api.Deps{Config: s.cfg, DB: s.db, Logger: s.log, I18n: s.i18n,
+		Intake: s.intake, Tickets: s.tickets, MaxUpload: s.maxUpload})
 	s.routes()
 	return s, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"guichet/intake"
 	"guichet/store"
+	"guichet/web/kit"
 )
 
 // The pages of this file are shown while the database is unavailable, so
@@ -104,7 +105,7 @@ func (s *Server) keepSubmissions(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.WarnContext(c.UserContext(), "database unavailable during a submission: input sent back to the browser",
-		slog.String("request_id", requestID(c)), slog.String("path", p), slog.Any("error", err))
+		slog.String("request_id", kit.RequestID(c)), slog.String("path", p), slog.Any("error", err))
 	if mf, ferr := c.MultipartForm(); ferr == nil {
 		for _, fhs := range mf.File {
 			for _, fh := range fhs {

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/tickets"
 	"guichet/workflows"
 )
 
@@ -101,7 +102,7 @@ func (s *Server) bulkOne(c *fiber.Ctx, number string, perm Permission, update st
 	if err == nil {
 		return true, ""
 	}
-	var ae *ActionError
+	var ae *tickets.ActionError
 	if errors.As(err, &ae) {
 		return false, ae.Message
 	}

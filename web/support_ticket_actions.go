@@ -12,6 +12,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/kit"
+	"guichet/web/tickets"
 	"guichet/workflows"
 )
 
@@ -158,7 +160,7 @@ func (s *Server) supportActionHandler(action string) fiber.Handler {
 				return err
 			}
 			if key != "" {
-				return refuse(s.i18n.T(lang, key, formatBytes(s.supportMaxFile())))
+				return refuse(s.i18n.T(lang, key, kit.FormatBytes(s.supportMaxFile())))
 			}
 			if len(files) > 0 {
 				if err := s.db.AddAttachments(ctx, t.Number, files); err != nil {
@@ -177,7 +179,7 @@ func (s *Server) supportActionHandler(action string) fiber.Handler {
 		_, err = s.updateTicket(c, &t.Ticket, act.update, build)
 		if err != nil {
 			s.dropDocuments(c, t.Number, docs)
-			var ae *ActionError
+			var ae *tickets.ActionError
 			if errors.As(err, &ae) {
 				msg := ae.Message
 				if len(docs) > 0 {

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/kit"
 	"guichet/workflows"
 )
 
@@ -148,7 +149,7 @@ func (s *Server) supportTicketView(c *fiber.Ctx, number string) (*supportTicketV
 		Open:        t.Status != store.StatusClosed && t.Status != store.StatusCancelled,
 		forms:       map[string]*supportForm{},
 		CanAct:      map[string]bool{},
-		MaxFiles:    formatBytes(s.supportMaxFile()),
+		MaxFiles:    kit.FormatBytes(s.supportMaxFile()),
 	}
 	// A form shows when the person has the permission and the rules table
 	// allows the action (who, state) on the ticket as it stands.

@@ -7,6 +7,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/kit"
+	"guichet/web/tickets"
 	"guichet/workflows"
 )
 
@@ -28,7 +30,7 @@ type addInfoView struct {
 }
 
 // DraftSize formats a kept file's size.
-func (v *addInfoView) DraftSize(d store.DraftUpload) string { return formatBytes(d.Size) }
+func (v *addInfoView) DraftSize(d store.DraftUpload) string { return kit.FormatBytes(d.Size) }
 
 // addInfoShow answers GET /incidents/:number/informations.
 func (s *Server) addInfoShow(c *fiber.Ctx) error {
@@ -83,7 +85,7 @@ func (s *Server) addInfoSubmit(c *fiber.Ctx) error {
 	_, err = s.updateTicket(c, t, workflows.UpdateAddInfo, func(a workflows.Actor) any {
 		return workflows.AddInfoInput{Actor: a, Body: body, AttachmentIDs: attIDs}
 	})
-	var ae *ActionError
+	var ae *tickets.ActionError
 	if errors.As(err, &ae) {
 		return s.renderAddInfo(c, fiber.StatusUnprocessableEntity, t, body, up.Drafts, errs, placeRefusal(errs, ae, addInfoFields()))
 	}
@@ -100,7 +102,7 @@ func (s *Server) addInfoSubmit(c *fiber.Ctx) error {
 func (s *Server) renderAddInfo(c *fiber.Ctx, status int, t *store.Ticket, body string, drafts []store.DraftUpload, errs *formErrors, refusal string) error {
 	lang := s.lang(c)
 	v := &addInfoView{Ticket: t, Body: body, Drafts: drafts, Errors: errs, Refusal: refusal,
-		MaxFile: formatBytes(s.maxFileBytes()), MaxTicket: formatBytes(s.maxUpload)}
+		MaxFile: kit.FormatBytes(s.maxFileBytes()), MaxTicket: kit.FormatBytes(s.maxUpload)}
 	v.Page = s.page(c, s.i18n.T(lang, "addinfo.page", t.Number))
 	if errs.Any() || refusal != "" {
 		v.Page.Title = s.i18n.T(lang, "form.error.title.prefix") + v.Page.Title

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/tickets"
 	"guichet/workflows"
 )
 
@@ -49,7 +50,7 @@ func (s *Server) ticketCancelSubmit(c *fiber.Ctx) error {
 	_, err = s.updateTicket(c, t, workflows.UpdateCancel, func(a workflows.Actor) any {
 		return workflows.CancelInput{Actor: a, Reason: reason}
 	})
-	var ae *ActionError
+	var ae *tickets.ActionError
 	if errors.As(err, &ae) {
 		return s.renderTicketCancel(c, fiber.StatusUnprocessableEntity, t, reason, errs, placeRefusal(errs, ae, cancelFields()))
 	}

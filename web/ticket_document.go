@@ -2,13 +2,12 @@ package web
 
 import (
 	"errors"
-	"fmt"
-	"mime"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/tickets"
 )
 
 // ticketDocument answers GET /incidents/:number/documents/:id: the file, as
@@ -28,7 +27,7 @@ func (s *Server) ticketDocument(c *fiber.Ctx) error {
 	t, err := s.db.VisibleTicket(c.UserContext(), v, number)
 	var a *store.Attachment
 	if err == nil {
-		a, err = s.viewableAttachment(c, v, t, id)
+		a, err = s.tickets.ViewableAttachment(c.UserContext(), v, t, id)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		return &Error{Code: ENOTFOUND, Err: err}
@@ -37,48 +36,8 @@ func (s *Server) ticketDocument(c *fiber.Ctx) error {
 		return err
 	}
 	disposition := "attachment"
-	if c.Query("apercu") == "1" && previewable(a.ContentType) {
+	if c.Query("apercu") == "1" && tickets.Previewable(a.ContentType) {
 		disposition = "inline"
 	}
-	return sendDocument(c, a, disposition)
-}
-
-// sendDocument answers with document a: its sniffed type, nosniff, never
-// cached, and disposition ("attachment" or "inline") with its file name.
-func sendDocument(c *fiber.Ctx, a *store.Attachment, disposition string) error {
-	header := mime.FormatMediaType(disposition, map[string]string{"filename": a.Filename})
-	if header == "" { // a name FormatMediaType cannot encode: no name rather than no disposition
-		header = disposition
-	}
-	c.Set(fiber.HeaderContentType, a.ContentType)
-	c.Set(fiber.HeaderContentDisposition, header)
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Status(fiber.StatusOK).Send(a.Data)
-}
-
-// viewableAttachment returns document id of ticket t, which v may see
-// (store.VisibleTicket), if v may see the document too: it is the ticket's,
-// and a document of an internal note only goes to the académie's support
-// staff. Otherwise the error wraps store.ErrNotFound.
-func (s *Server) viewableAttachment(c *fiber.Ctx, v store.Viewer, t *store.Ticket, id int64) (*store.Attachment, error) {
-	ctx := c.UserContext()
-	number := t.Number
-	a, err := s.db.VisibleAttachment(ctx, v, number, id)
-	if err != nil {
-		return nil, err
-	}
-	if a.EventSeq == 0 || v.IsSupport(t.AcademyCode) {
-		return a, nil
-	}
-	evs, err := s.db.Timeline(ctx, number, false)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range evs {
-		if e.Seq == a.EventSeq {
-			return a, nil
-		}
-	}
-	return nil, fmt.Errorf("web: document %d of an internal note of %s: %w", id, number, store.ErrNotFound)
+	return tickets.SendDocument(c, a, disposition)
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/kit"
+	"guichet/web/tickets"
 	"guichet/workflows"
 )
 
@@ -187,9 +189,9 @@ func (s *Server) ticketShow(c *fiber.Ctx) error {
 		if !shown[d.EventSeq] {
 			continue // a document of an internal note stays with support
 		}
-		dv := documentView{ID: d.ID, Filename: d.Filename, Size: formatBytes(d.Size), Type: d.ContentType, At: d.CreatedAt,
+		dv := documentView{ID: d.ID, Filename: d.Filename, Size: kit.FormatBytes(d.Size), Type: d.ContentType, At: d.CreatedAt,
 			Href: "/incidents/" + url.PathEscape(t.Number) + "/documents/" + strconv.FormatInt(d.ID, 10)}
-		if previewable(d.ContentType) {
+		if tickets.Previewable(d.ContentType) {
 			dv.Preview = dv.Href + "?apercu=1"
 		}
 		tv.Documents = append(tv.Documents, dv)
@@ -253,16 +255,6 @@ func (s *Server) eventLabel(lang, kind string) string {
 		return s.i18n.T(lang, key)
 	}
 	return kind
-}
-
-// previewable reports whether an attachment of this (sniffed) type may be
-// shown inline as an image. SVG never is (it may carry script).
-func previewable(contentType string) bool {
-	switch contentType {
-	case "image/png", "image/jpeg", "image/gif", "image/webp":
-		return true
-	}
-	return false
 }
 
 // urlPattern finds web links in plain text.

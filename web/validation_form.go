@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/tickets"
 	"guichet/workflows"
 )
 
@@ -157,7 +158,7 @@ func (s *Server) validationSubmit(c *fiber.Ctx) error {
 		return s.renderValidation(c, fiber.StatusConflict, v)
 	}
 	if f.Decision != decisionAccept && f.Decision != decisionRefuse {
-		v.Errors.add("decision-acceptation", s.i18n.T(lang, "validation.error.decision"))
+		v.Errors.Add("decision-acceptation", s.i18n.T(lang, "validation.error.decision"))
 	}
 	name := workflows.UpdateAccept
 	build := func(a workflows.Actor) any {
@@ -180,7 +181,7 @@ func (s *Server) validationSubmit(c *fiber.Ctx) error {
 		}
 	}
 	if _, err := s.updateTicket(c, t, name, build); err != nil {
-		var ae *ActionError
+		var ae *tickets.ActionError
 		if errors.As(err, &ae) {
 			v.Rejection = placeRefusal(&v.Errors, ae, validationFields())
 			return s.renderValidation(c, fiber.StatusUnprocessableEntity, v)

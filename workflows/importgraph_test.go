@@ -24,6 +24,10 @@ var forbiddenEdges = []struct{ from, to, why string }{
 	{"guichet/workflows", "guichet/mail", "workflows call activities by name (Habit 1)"},
 	{"guichet/workflows", "guichet/intake", "the contract does not know its callers"},
 	{"guichet/web", "guichet/activities", "web/ talks to workflows through the contract (Habit 1)"},
+	{"guichet/web/kit", "guichet/web/tickets", "the web app's shared kit knows no ticket"},
+	{"guichet/web/kit", "guichet/workflows", "the web app's shared kit knows no workflow"},
+	{"guichet/web/kit", "guichet/web/api", "the web app's shared kit knows no surface"},
+	{"guichet/web/tickets", "guichet/web/api", "the ticket logic knows no surface"},
 	{"guichet/store", "guichet/web", "the store knows no surface"},
 	{"guichet/store", "guichet/workflows", "the store knows no workflow"},
 }

@@ -1,7 +1,7 @@
 package catalogue
 
 // apiMessages returns the messages of the REST API's JSON errors
-// (web/api_*.go).
+// (web/api/).
 func apiMessages() map[string][2]string {
 	return map[string][2]string{
 		// API errors.

@@ -1,7 +1,7 @@
 package catalogue
 
 // errorMessages returns the messages of the error pages: the title and the
-// generic message of each error code (web/errors.go), and the CSRF refusal.
+// generic message of each error code (web/kit/errors.go), and the CSRF refusal.
 func errorMessages() map[string][2]string {
 	return map[string][2]string{
 		// Errors: titles and generic messages by code.

@@ -5,7 +5,7 @@ package catalogue
 // actions, and the actions Mise à jour de l'incident and Annuler.
 func ticketMessages() map[string][2]string {
 	return map[string][2]string{
-		// Ticket actions (ticket_actions.go), shown on the form that sent them.
+		// Ticket actions (web/tickets/actions.go), shown on the form that sent them.
 		"action.closed":        {"Ce ticket est clôturé : il n'accepte plus aucune action.", "This ticket is closed: it accepts no further action."},
 		"action.pending":       {"Ce ticket est en cours d'enregistrement par la plateforme. Réessayez dans quelques instants : votre saisie est conservée.", "This ticket is still being registered. Try again in a moment: what you typed is kept."},
 		"action.unavailable":   {"Le service de traitement des tickets est momentanément indisponible. Votre saisie est conservée : réessayez dans quelques instants.", "The ticket service is unavailable right now. What you typed is kept: try again in a moment."},

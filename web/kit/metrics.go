@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"errors"
@@ -13,17 +13,17 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 )
 
-// httpMetrics are the web app's Prometheus metrics.
-type httpMetrics struct {
+// HTTPMetrics are the web app's Prometheus metrics.
+type HTTPMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	inflight prometheus.Gauge
 }
 
-// newHTTPMetrics registers the HTTP metrics on reg. Registering twice on
+// NewHTTPMetrics registers the HTTP metrics on reg. Registering twice on
 // the same registry (two servers in one test) reuses the first collectors.
-func newHTTPMetrics(reg prometheus.Registerer) (*httpMetrics, error) {
-	m := &httpMetrics{
+func NewHTTPMetrics(reg prometheus.Registerer) (*HTTPMetrics, error) {
+	m := &HTTPMetrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "guichet", Subsystem: "http", Name: "requests_total",
 			Help: "HTTP requests answered, by route, method and status.",
@@ -66,16 +66,19 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error)
 	return c, nil
 }
 
-// observe records one answered request.
-func (m *httpMetrics) observe(route, method string, status int, d time.Duration) {
+// Observe records one answered request.
+func (m *HTTPMetrics) Observe(route, method string, status int, d time.Duration) {
 	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(route, method).Observe(d.Seconds())
 }
 
-// metricsHandler serves the registry in the Prometheus text format.
-func (s *Server) metricsHandler() fiber.Handler {
-	return adaptor.HTTPHandler(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{
-		Registry:          s.registry,
+// InFlight is the gauge of requests being answered.
+func (m *HTTPMetrics) InFlight() prometheus.Gauge { return m.inflight }
+
+// MetricsHandler serves reg in the Prometheus text format.
+func MetricsHandler(reg *prometheus.Registry) fiber.Handler {
+	return adaptor.HTTPHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+		Registry:          reg,
 		EnableOpenMetrics: false,
 	}))
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"encoding/json"
@@ -12,7 +12,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 
+	"guichet/intake"
 	"guichet/store"
+	"guichet/web/kit"
+	"guichet/web/tickets"
 	"guichet/workflows"
 )
 
@@ -91,7 +94,7 @@ type apiTicket struct {
 
 // apiTicketOf renders a ticket for viewer v: the timeline is public only
 // unless v works on the ticket's support platform.
-func (s *Server) apiTicketOf(c *fiber.Ctx, t *store.Ticket, v store.Viewer) (*apiTicket, error) {
+func (s *API) apiTicketOf(c *fiber.Ctx, t *store.Ticket, v store.Viewer) (*apiTicket, error) {
 	ctx := c.UserContext()
 	people, err := s.db.PeopleByID(ctx, []int64{t.RequesterID, t.BeneficiaryID})
 	if err != nil {
@@ -105,7 +108,7 @@ func (s *Server) apiTicketOf(c *fiber.Ctx, t *store.Ticket, v store.Viewer) (*ap
 		return &apiPerson{ID: p.ID, Login: p.Login, FirstName: p.FirstName, LastName: p.LastName}
 	}
 	out := &apiTicket{
-		Number: t.Number, Academy: t.AcademyCode, Status: t.Status, StatusLabel: s.statusLabel(s.lang(c), t.Status),
+		Number: t.Number, Academy: t.AcademyCode, Status: t.Status, StatusLabel: s.host.StatusLabel(s.host.Lang(c), t.Status),
 		CategoryID: t.CategoryID, Category: t.CategoryPath, Urgency: t.Urgency, Impact: t.Impact,
 		Priority: t.Priority, Private: t.Private, Description: t.Description,
 		Requester: person(t.RequesterID), Beneficiary: person(t.BeneficiaryID),
@@ -150,7 +153,7 @@ func (s *Server) apiTicketOf(c *fiber.Ctx, t *store.Ticket, v store.Viewer) (*ap
 
 // apiTicketShow answers GET /api/v1/tickets/{number}: the ticket with its
 // timeline; 404 for a ticket the caller may not see.
-func (s *Server) apiTicketShow(c *fiber.Ctx) error {
+func (s *API) apiTicketShow(c *fiber.Ctx) error {
 	t, v, err := s.visibleTicket(c, c.Params("number"))
 	if err != nil {
 		return err
@@ -190,7 +193,7 @@ type apiList struct {
 // apiTicketList answers GET /api/v1/tickets: the tickets of the académie
 // the caller may see (?scope=mine: only those they filed or that were filed
 // for them), with the web lists' filters, sort and pagination.
-func (s *Server) apiTicketList(c *fiber.Ctx) error {
+func (s *API) apiTicketList(c *fiber.Ctx) error {
 	v, err := s.viewer(c)
 	if err != nil {
 		return err
@@ -239,14 +242,14 @@ func (s *Server) apiTicketList(c *fiber.Ctx) error {
 	default:
 		return apiInvalid("api.error.query", "scope")
 	}
-	l, err := s.db.APITickets(c.UserContext(), v, s.academyOf(c), mine, o)
+	l, err := s.db.APITickets(c.UserContext(), v, s.host.AcademyOf(c), mine, o)
 	if err != nil {
 		return err
 	}
 	out := apiList{Tickets: []apiListRow{}, Page: l.Options.Page, PerPage: l.Options.PageSize, Total: l.Total, TotalCapped: l.TotalCapped, Pages: l.Pages}
 	for _, r := range l.Rows {
 		out.Tickets = append(out.Tickets, apiListRow{Number: r.Number, Status: r.Status,
-			StatusLabel: s.statusLabel(s.lang(c), r.Status), Category: r.CategoryPath, Urgency: r.Urgency,
+			StatusLabel: s.host.StatusLabel(s.host.Lang(c), r.Status), Category: r.CategoryPath, Urgency: r.Urgency,
 			Private: r.Private, Excerpt: r.Description, RequesterID: r.RequesterID, CreatedAt: r.CreatedAt})
 	}
 	return c.JSON(out)
@@ -271,13 +274,13 @@ func queryInt(c *fiber.Ctx, name string, def int) (int, error) {
 }
 
 // apiInvalid is a 400 naming the bad query parameter or field.
-func apiInvalid(key string, args ...any) *Error {
-	return &Error{Code: EINVALID, Key: key, Args: args}
+func apiInvalid(key string, args ...any) *kit.Error {
+	return &kit.Error{Code: kit.EINVALID, Key: key, Args: args}
 }
 
-// apiUnprocessable is a 422 with a message from the catalogue.
-func apiUnprocessable(key string, args ...any) *Error {
-	return &Error{Code: EINVALID, Status: fiber.StatusUnprocessableEntity, Key: key, Args: args}
+// Unprocessable is a 422 with a message from the catalogue.
+func Unprocessable(key string, args ...any) *kit.Error {
+	return &kit.Error{Code: kit.EINVALID, Status: fiber.StatusUnprocessableEntity, Key: key, Args: args}
 }
 
 // apiTicketInput is the body of POST /api/v1/tickets (JSON, or the same
@@ -315,7 +318,7 @@ var formFieldOfAPI = map[string]string{
 
 // apiFieldsError is the 422 answer of a ticket that fails validation:
 // {"error":{"code","message","fields":{name: message}}}.
-func apiFieldsError(c *fiber.Ctx, errs *formErrors) error {
+func apiFieldsError(c *fiber.Ctx, errs *tickets.FormErrors) error {
 	fields := map[string]string{}
 	var msgs []string
 	for _, e := range errs.List() {
@@ -327,7 +330,7 @@ func apiFieldsError(c *fiber.Ctx, errs *formErrors) error {
 		msgs = append(msgs, e.Message)
 	}
 	return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{"error": fiber.Map{
-		"code": EINVALID, "message": strings.Join(msgs, " "), "fields": fields,
+		"code": kit.EINVALID, "message": strings.Join(msgs, " "), "fields": fields,
 	}})
 }
 
@@ -343,7 +346,7 @@ func readTicketInput(c *fiber.Ctx) (apiTicketInput, []*multipart.FileHeader, err
 	}
 	mf, err := c.MultipartForm()
 	if errors.Is(err, fasthttp.ErrNoMultipartForm) {
-		return in, nil, &Error{Code: EINVALID, Status: fiber.StatusUnsupportedMediaType, Key: "api.error.mediatype"}
+		return in, nil, &kit.Error{Code: kit.EINVALID, Status: fiber.StatusUnsupportedMediaType, Key: "api.error.mediatype"}
 	}
 	if err != nil {
 		return in, nil, apiInvalid("api.error.multipart")
@@ -376,10 +379,10 @@ func readTicketInput(c *fiber.Ctx) (apiTicketInput, []*multipart.FileHeader, err
 // validation as the new-incident form, documents sent along (multipart
 // "files") or uploaded before (POST /api/v1/files, "file_ids"). 201 with
 // the ticket.
-func (s *Server) apiTicketCreate(c *fiber.Ctx) error {
+func (s *API) apiTicketCreate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	lang := s.lang(c)
-	u := currentUser(c)
+	lang := s.host.Lang(c)
+	u := kit.CurrentUser(c)
 	in, headers, err := readTicketInput(c)
 	if err != nil {
 		return err
@@ -390,31 +393,31 @@ func (s *Server) apiTicketCreate(c *fiber.Ctx) error {
 	if in.Urgency == 0 {
 		in.Urgency = workflows.DefaultLevel
 	}
-	f := incidentForm{
-		BeneficiaryID: in.BeneficiaryID, Phone: cleanLine(in.Phone), OtherPhone: cleanLine(in.OtherPhone),
-		Availability: cleanLine(in.Availability), Service: cleanLine(in.Service), Office: cleanLine(in.Office),
+	f := tickets.IncidentForm{
+		BeneficiaryID: in.BeneficiaryID, Phone: tickets.CleanLine(in.Phone), OtherPhone: tickets.CleanLine(in.OtherPhone),
+		Availability: tickets.CleanLine(in.Availability), Service: tickets.CleanLine(in.Service), Office: tickets.CleanLine(in.Office),
 		CategoryID: in.CategoryID, AssetID: in.AssetID,
-		Equipment: cleanLine(in.Equipment), Brand: cleanLine(in.Brand), Model: cleanLine(in.Model),
-		Serial: cleanLine(in.Serial), Maintenance: cleanLine(in.Maintenance), Placement: cleanLine(in.Placement),
-		Urgency: in.Urgency, Private: in.Private, Description: cleanText(in.Description), Filled: true,
+		Equipment: tickets.CleanLine(in.Equipment), Brand: tickets.CleanLine(in.Brand), Model: tickets.CleanLine(in.Model),
+		Serial: tickets.CleanLine(in.Serial), Maintenance: tickets.CleanLine(in.Maintenance), Placement: tickets.CleanLine(in.Placement),
+		Urgency: in.Urgency, Private: in.Private, Description: tickets.CleanText(in.Description), Filled: true,
 	}
-	if err := s.fillAsset(c, &f); err != nil {
+	if err := s.host.FillAsset(c, &f); err != nil {
 		return err
 	}
-	errs := &formErrors{}
-	ben, leaf, err := s.validateIncident(c, false, &f, errs)
+	errs := &tickets.FormErrors{}
+	ben, leaf, err := s.host.ValidateIncident(c, false, &f, errs)
 	if err != nil {
 		return err
 	}
 	// Documents: those uploaded before, then those sent now, within the
 	// per-file and per-ticket limits.
-	tok := apiToken(c)
+	tok := Token(c)
 	drafts, err := s.db.DraftUploads(ctx, apiDraftSession(tok), in.FileIDs, true)
 	if err != nil {
 		return err
 	}
 	if len(drafts) != len(uniqueInt64(in.FileIDs)) {
-		errs.add("documents", s.i18n.T(lang, "api.error.fileids"))
+		errs.Add("documents", s.i18n.T(lang, "api.error.fileids"))
 	}
 	var files []store.Attachment
 	var total int64
@@ -427,7 +430,7 @@ func (s *Server) apiTicketCreate(c *fiber.Ctx) error {
 		return err
 	}
 	for _, m := range msgs {
-		errs.add("documents", m)
+		errs.Add("documents", m)
 	}
 	for _, a := range sent {
 		a.UploaderID = u.ID
@@ -437,12 +440,12 @@ func (s *Server) apiTicketCreate(c *fiber.Ctx) error {
 		return apiFieldsError(c, errs)
 	}
 	if s.intake == nil {
-		return &Error{Code: EINTERNAL, Status: fiber.StatusServiceUnavailable, Key: "api.error.unavailable",
+		return &kit.Error{Code: kit.EINTERNAL, Status: fiber.StatusServiceUnavailable, Key: "api.error.unavailable",
 			Err: errors.New("no intake service")}
 	}
-	t := f.ticket(u.ID, ben, leaf)
+	t := f.Ticket(u.ID, ben, leaf)
 	number, err := s.intake.Submit(ctx, t, files)
-	if id, ok := spooledID(err); ok {
+	if id, ok := intake.SpooledID(err); ok {
 		// Kept in the spool: stored as soon as the database answers again.
 		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"submission": id, "status": "spooled"})
 	}
@@ -479,22 +482,22 @@ func apiDraftSession(t *store.APIToken) string {
 
 // readAPIUploads reads multipart files within the limits (already is the
 // size of documents counted before); refused files come back as messages.
-func (s *Server) readAPIUploads(lang string, headers []*multipart.FileHeader, already int64) ([]store.Attachment, []string, error) {
-	maxFile, maxTotal := s.maxFileBytes(), s.maxUpload
+func (s *API) readAPIUploads(lang string, headers []*multipart.FileHeader, already int64) ([]store.Attachment, []string, error) {
+	maxFile, maxTotal := s.host.MaxFileBytes(), s.maxUpload
 	total := already
 	var out []store.Attachment
 	var msgs []string
 	for _, h := range headers {
-		name := cleanFilename(h.Filename)
+		name := tickets.CleanFilename(h.Filename)
 		if h.Size > maxFile {
-			msgs = append(msgs, s.i18n.T(lang, "incident.error.file.size", name, formatBytes(maxFile)))
+			msgs = append(msgs, s.i18n.T(lang, "incident.error.file.size", name, kit.FormatBytes(maxFile)))
 			continue
 		}
 		if total+h.Size > maxTotal {
-			msgs = append(msgs, s.i18n.T(lang, "incident.error.file.total", name, formatBytes(maxTotal)))
+			msgs = append(msgs, s.i18n.T(lang, "incident.error.file.total", name, kit.FormatBytes(maxTotal)))
 			continue
 		}
-		data, err := readUpload(h, maxFile)
+		data, err := tickets.ReadUpload(h, maxFile)
 		if err != nil {
 			return nil, nil, fmt.Errorf("web: read upload %q: %w", name, err)
 		}
@@ -503,7 +506,7 @@ func (s *Server) readAPIUploads(lang string, headers []*multipart.FileHeader, al
 			continue
 		}
 		total += int64(len(data))
-		out = append(out, store.Attachment{Filename: name, ContentType: sniffType(data), Size: int64(len(data)), Data: data})
+		out = append(out, store.Attachment{Filename: name, ContentType: tickets.SniffType(data), Size: int64(len(data)), Data: data})
 	}
 	return out, msgs, nil
 }

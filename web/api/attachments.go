@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/kit"
+	"guichet/web/tickets"
 )
 
 // apiTicketAttachment answers GET /api/v1/tickets/{number}/attachments/{id}:
@@ -15,22 +17,22 @@ import (
 // the same rules: 404 for a ticket the caller may not see (private, other
 // académie, other entity) or a document of another ticket; a document of
 // an internal note only for the académie's support staff, as GET
-// /api/v1/tickets/{number} lists them (viewableAttachment).
-func (s *Server) apiTicketAttachment(c *fiber.Ctx) error {
+// /api/v1/tickets/{number} lists them (tickets.Desk.ViewableAttachment).
+func (s *API) apiTicketAttachment(c *fiber.Ctx) error {
 	t, v, err := s.visibleTicket(c, c.Params("number"))
 	if err != nil {
 		return err
 	}
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
-		return &Error{Code: ENOTFOUND, Key: "api.error.attachment.notfound", Err: err}
+		return &kit.Error{Code: kit.ENOTFOUND, Key: "api.error.attachment.notfound", Err: err}
 	}
-	a, err := s.viewableAttachment(c, v, t, id)
+	a, err := s.tickets.ViewableAttachment(c.UserContext(), v, t, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return &Error{Code: ENOTFOUND, Key: "api.error.attachment.notfound", Err: err}
+		return &kit.Error{Code: kit.ENOTFOUND, Key: "api.error.attachment.notfound", Err: err}
 	}
 	if err != nil {
 		return err
 	}
-	return sendDocument(c, a, "attachment")
+	return tickets.SendDocument(c, a, "attachment")
 }

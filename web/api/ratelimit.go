@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"strconv"
@@ -6,6 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"guichet/web/kit"
 )
 
 // apiRateWindow is the window api.rate_limit counts requests over.
@@ -17,7 +19,7 @@ const apiRateWindow = time.Minute
 // one client's burst never slows another's. Past the limit it answers 429
 // with Retry-After (seconds until the window ends) and a French JSON
 // error. A limit of 0 lets every request through.
-func (s *Server) apiRateLimiter() fiber.Handler {
+func (s *API) apiRateLimiter() fiber.Handler {
 	perMinute := s.cfg.API.RateLimit
 	if perMinute <= 0 {
 		return func(c *fiber.Ctx) error { return c.Next() }
@@ -26,14 +28,14 @@ func (s *Server) apiRateLimiter() fiber.Handler {
 		Max:        perMinute,
 		Expiration: apiRateWindow,
 		KeyGenerator: func(c *fiber.Ctx) string {
-			if t := apiToken(c); t != nil {
+			if t := Token(c); t != nil {
 				return "token:" + strconv.FormatInt(t.ID, 10)
 			}
 			return "ip:" + c.IP() // not reached: apiAuth runs first
 		},
 		LimitReached: func(c *fiber.Ctx) error {
 			wait, _ := strconv.Atoi(string(c.Response().Header.Peek(fiber.HeaderRetryAfter)))
-			return &Error{Code: ETOOMANY, Key: "api.error.ratelimited", Args: []any{perMinute, max(wait, 1)}}
+			return &kit.Error{Code: kit.ETOOMANY, Key: "api.error.ratelimited", Args: []any{perMinute, max(wait, 1)}}
 		},
 	})
 }

@@ -5,7 +5,7 @@
 # from the binary (embedded), so the web app needs no CDN and a strict
 # Content-Security-Policy ('self' only) holds. To update: change a version
 # below, run this script from anywhere (it needs npm and tar), check the
-# pages (go test ./web/ runs the browser test), and commit web/static/.
+# pages (go test ./web/ runs the browser test), and commit web/kit/static/.
 #
 # htmx stays on the 2.x line: 4.x changed attribute inheritance (hx-headers
 # on <body> no longer reaches descendants without ':inherited'), which the

@@ -1,8 +1,8 @@
-package web
+package kit
 
 // Authorization: the ONE table of who may do what.
 //
-// How to use it (every helper working in web/):
+// How the web server (package guichet/web, access.go) applies it:
 //
 //   - Protect each route with exactly one s.require(Perm…) call written
 //     INSIDE the s.get / s.post call, in the handler list:
@@ -30,7 +30,8 @@ package web
 //
 //     ok, err := s.can(c, PermTicketViewAny, t.AcademyCode)
 //
-//     and answer &Error{Code: ENOTFOUND} (or EFORBIDDEN) when it is false.
+//     and answer &kit.Error{Code: kit.ENOTFOUND} (or EFORBIDDEN) when it is
+//     false.
 //     Requesters' visibility (own tickets, filed for them, non-private of
 //     their entity) is a query filter, on top of PermTicketViewOwn.
 //
@@ -41,11 +42,7 @@ package web
 
 import (
 	"fmt"
-	"slices"
-	"sort"
 	"strings"
-
-	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
 )
@@ -167,7 +164,8 @@ func Permissions() []Permission {
 }
 
 // Allows reports whether person p, holding grants, has perm in académie
-// academy. It is the pure form of (*Server).can. A nil person has only
+// academy. It is the pure form of the web server's
+// permission check (web/access.go). A nil person has only
 // PermPublic.
 func Allows(p *store.Person, grants []store.RoleGrant, perm Permission, academy string) bool {
 	switch {
@@ -188,97 +186,6 @@ func Allows(p *store.Person, grants []store.RoleGrant, perm Permission, academy 
 	return false
 }
 
-// can reports whether the signed-in person has perm in académie academy.
-// It fails only when the grants cannot be read; treat false as "forbidden".
-func (s *Server) can(c *fiber.Ctx, perm Permission, academy string) (bool, error) {
-	u := currentUser(c)
-	if u == nil || perm == PermPublic || perm == PermSignedIn || u.GlobalAdmin {
-		return Allows(u, nil, perm, academy), nil
-	}
-	g, err := s.grants(c)
-	if err != nil {
-		return false, err
-	}
-	return Allows(u, g, perm, academy), nil
-}
-
-// canHere is can in s.academyOf(c), false on error (for menus and
-// template flags; errors are logged).
-func (s *Server) canHere(c *fiber.Ctx, perm Permission) bool {
-	ok, err := s.can(c, perm, s.academyOf(c))
-	if err != nil {
-		s.log.WarnContext(c.UserContext(), "authorization check", "permission", string(perm), "error", err)
-		return false
-	}
-	return ok
-}
-
-// academyOf is the académie a request acts on: the route parameter
-// :academie, else the query parameter ?academie=, else the signed-in
-// person's home académie ("" when signed out).
-func (s *Server) academyOf(c *fiber.Ctx) string {
-	if a := c.Params("academie"); a != "" {
-		return a
-	}
-	if a := c.Query("academie"); a != "" {
-		return a
-	}
-	if u := currentUser(c); u != nil {
-		return u.AcademyCode
-	}
-	return ""
-}
-
-// require returns the middleware guarding a route with perm, checked in
-// s.academyOf(c), and declares perm for the route the next s.get / s.post
-// registers (write it inside that call). Signed-out visitors are sent to
-// sign in (as requireAuth does) unless perm is PermPublic; people without
-// the permission get a 403 page.
-func (s *Server) require(perm Permission) fiber.Handler {
-	s.access.pending = append(s.access.pending, perm)
-	return func(c *fiber.Ctx) error {
-		if perm == PermPublic {
-			return c.Next()
-		}
-		u := currentUser(c)
-		if u == nil {
-			return s.requireAuth(c)
-		}
-		academy := s.academyOf(c)
-		ok, err := s.can(c, perm, academy)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return &Error{Code: EFORBIDDEN, Err: fmt.Errorf("person %d lacks %s in %q", u.ID, perm, academy)}
-		}
-		return c.Next()
-	}
-}
-
-// routeAccess records the permissions declared for each route while the
-// routes are registered (only during New; read-only afterwards).
-type routeAccess struct {
-	// pending are the permissions of s.require calls not yet consumed by a
-	// route registration.
-	pending []Permission
-	// perms maps "METHOD /path" to the permissions the route requires
-	// (all of them); a route registered with none maps to nil.
-	perms map[string][]Permission
-}
-
-// declare gives the route method+path the pending permissions. s.get and
-// s.post call it.
-func (s *Server) declare(path string, methods ...string) {
-	if s.access.perms == nil {
-		s.access.perms = map[string][]Permission{}
-	}
-	for _, m := range methods {
-		s.access.perms[m+" "+path] = slices.Clone(s.access.pending)
-	}
-	s.access.pending = nil
-}
-
 // RouteAccess is one registered route and the permissions it declares.
 type RouteAccess struct {
 	Method, Path string
@@ -287,30 +194,6 @@ type RouteAccess struct {
 	Perms []Permission
 	// Declared is false for routes registered without s.get / s.post.
 	Declared bool
-}
-
-// RouteAccess lists every route of the app (middleware excluded) with the
-// permissions it declares, sorted by path then method: the route walk test
-// and documentation read it.
-func (s *Server) RouteAccess() []RouteAccess {
-	var out []RouteAccess
-	seen := map[string]bool{}
-	for _, r := range s.app.GetRoutes(true) {
-		key := r.Method + " " + r.Path
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		perms, ok := s.access.perms[key]
-		out = append(out, RouteAccess{Method: r.Method, Path: r.Path, Perms: perms, Declared: ok})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Path != out[j].Path {
-			return out[i].Path < out[j].Path
-		}
-		return out[i].Method < out[j].Method
-	})
-	return out
 }
 
 // String renders a route's access for test messages: "GET /path [perm…]".

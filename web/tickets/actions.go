@@ -1,4 +1,4 @@
-package web
+package tickets
 
 import (
 	"context"
@@ -7,12 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"guichet/store"
+	"guichet/web/kit"
 	"guichet/workflows"
 )
 
@@ -44,31 +44,31 @@ func (e *ActionError) Error() string {
 // Unwrap returns the cause.
 func (e *ActionError) Unwrap() error { return e.Err }
 
-// viewer returns the visibility viewer of the signed-in person (an error
-// when nobody is signed in).
-func (s *Server) viewer(c *fiber.Ctx) (store.Viewer, error) {
-	u := currentUser(c)
+// Viewer returns the visibility viewer of the person making request r (an
+// error when nobody is signed in).
+func (d *Desk) Viewer(r Request) (store.Viewer, error) {
+	u := r.Person()
 	if u == nil {
-		return store.Viewer{}, Errorf(EUNAUTHORIZED, "")
+		return store.Viewer{}, kit.Errorf(kit.EUNAUTHORIZED, "")
 	}
-	g, err := s.grants(c)
+	g, err := r.Grants()
 	if err != nil {
 		return store.Viewer{}, err
 	}
 	return store.NewViewer(u, g), nil
 }
 
-// visibleTicket returns the ticket numbered number if the signed-in person
-// may see it, else an ENOTFOUND application error (hidden tickets look
+// Visible returns the ticket numbered number if the person making request
+// r may see it, else an ENOTFOUND application error (hidden tickets look
 // missing). It also returns the viewer.
-func (s *Server) visibleTicket(c *fiber.Ctx, number string) (*store.Ticket, store.Viewer, error) {
-	v, err := s.viewer(c)
+func (d *Desk) Visible(r Request, number string) (*store.Ticket, store.Viewer, error) {
+	v, err := d.Viewer(r)
 	if err != nil {
 		return nil, v, err
 	}
-	t, err := s.db.VisibleTicket(c.UserContext(), v, number)
+	t, err := d.db.VisibleTicket(r.Context(), v, number)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, v, &Error{Code: ENOTFOUND, Key: "ticket.notfound", Args: []any{number}, Err: err}
+		return nil, v, &kit.Error{Code: kit.ENOTFOUND, Key: "ticket.notfound", Args: []any{number}, Err: err}
 	}
 	if err != nil {
 		return nil, v, fmt.Errorf("web: ticket %s: %w", number, err)
@@ -76,33 +76,33 @@ func (s *Server) visibleTicket(c *fiber.Ctx, number string) (*store.Ticket, stor
 	return t, v, nil
 }
 
-// ticketActor returns the signed-in person as a workflow actor, with the
+// Actor returns the person making request r as a workflow actor, with the
 // roles they hold in académie academy (a global administrator acts as a
 // technician and supervisor everywhere).
-func (s *Server) ticketActor(c *fiber.Ctx, academy string) (workflows.Actor, error) {
-	u := currentUser(c)
+func (d *Desk) Actor(r Request, academy string) (workflows.Actor, error) {
+	u := r.Person()
 	if u == nil {
-		return workflows.Actor{}, Errorf(EUNAUTHORIZED, "")
+		return workflows.Actor{}, kit.Errorf(kit.EUNAUTHORIZED, "")
 	}
-	g, err := s.grants(c)
+	g, err := r.Grants()
 	if err != nil {
 		return workflows.Actor{}, err
 	}
 	a := workflows.Actor{PersonID: u.ID, Name: u.Login}
-	for _, r := range []string{workflows.RoleRequester, workflows.RoleTechnician, workflows.RoleSupervisor} {
-		if u.GlobalAdmin && r != workflows.RoleRequester || store.HasRole(g, academy, r) {
-			a.Roles = append(a.Roles, r)
+	for _, role := range []string{workflows.RoleRequester, workflows.RoleTechnician, workflows.RoleSupervisor} {
+		if u.GlobalAdmin && role != workflows.RoleRequester || store.HasRole(g, academy, role) {
+			a.Roles = append(a.Roles, role)
 		}
 	}
 	return a, nil
 }
 
-// updateTicket sends the Update name to the workflow of ticket t as the
-// signed-in person and waits until it is applied (WaitForStage Completed,
+// Update sends the Update name to the workflow of ticket t as the person
+// making request r and waits until it is applied (WaitForStage Completed,
 // so the database already shows the change when it returns). build makes
 // the Update's input from the actor, e.g.
 //
-//	s.updateTicket(c, t, workflows.UpdateAddInfo, func(a workflows.Actor) any {
+//	d.Update(r, t, workflows.UpdateAddInfo, func(a workflows.Actor) any {
 //		return workflows.AddInfoInput{Actor: a, Body: body}
 //	})
 //
@@ -111,39 +111,39 @@ func (s *Server) ticketActor(c *fiber.Ctx, academy string) (workflows.Actor, err
 // A refused action (validator), a closed ticket or an unreachable Temporal
 // come back as *ActionError carrying the message to show on the form; other
 // errors are internal.
-func (s *Server) updateTicket(c *fiber.Ctx, t *store.Ticket, name string, build func(workflows.Actor) any) (workflows.UpdateResult, error) {
+func (d *Desk) Update(r Request, t *store.Ticket, name string, build func(workflows.Actor) any) (workflows.UpdateResult, error) {
 	var res workflows.UpdateResult
-	lang := s.lang(c)
+	lang := r.Lang()
 	if t.Status == store.StatusClosed || t.Status == store.StatusCancelled {
-		return res, &ActionError{Reason: "closed", Message: s.i18n.T(lang, "action.closed"),
+		return res, &ActionError{Reason: "closed", Message: d.i18n.T(lang, "action.closed"),
 			Err: fmt.Errorf("ticket %s is %s", t.Number, t.Status)}
 	}
-	actor, err := s.ticketActor(c, t.AcademyCode)
+	actor, err := d.Actor(r, t.AcademyCode)
 	if err != nil {
 		return res, err
 	}
 	in := build(actor)
 	// The fields are checked here from the rules table, before a round
 	// trip to the workflow, whose validator checks them again.
-	if r := workflows.CheckInput(in); r != nil {
-		return res, &ActionError{Reason: "rejected", Refusal: r, Message: s.refusalMessage(lang, r), Err: r}
+	if rf := workflows.CheckInput(in); rf != nil {
+		return res, &ActionError{Reason: "rejected", Refusal: rf, Message: d.RefusalMessage(lang, rf), Err: rf}
 	}
-	if s.temporal == nil {
-		return res, &ActionError{Reason: "unavailable", Message: s.i18n.T(lang, "action.unavailable"),
+	if d.temporal == nil {
+		return res, &ActionError{Reason: "unavailable", Message: d.i18n.T(lang, "action.unavailable"),
 			Err: errors.New("no temporal client")}
 	}
-	id, err := updateID(c, actor.PersonID, name)
+	id, err := r.UpdateID(actor.PersonID, name)
 	if err != nil {
 		return res, err
 	}
-	ctx, cancel := context.WithTimeout(c.UserContext(), updateTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), updateTimeout)
 	defer cancel()
-	err = sendUpdate(ctx, s.temporal, t.Number, name, id, in, &res)
+	err = sendUpdate(ctx, d.temporal, t.Number, name, id, in, &res)
 	if err == nil {
-		c.Locals(localUpdated, true)
+		r.Applied()
 		return res, nil
 	}
-	return res, s.actionError(lang, t.Number, err)
+	return res, d.actionError(lang, t.Number, err)
 }
 
 // sendUpdate sends one Update and waits for its result. A non-empty id is
@@ -167,9 +167,9 @@ func sendUpdate(ctx context.Context, tc client.Client, number, name, id string, 
 }
 
 // actionError classifies the error of an Update.
-func (s *Server) actionError(lang, number string, err error) error {
-	if r, ok := workflows.RefusalOf(err); ok {
-		return &ActionError{Reason: "rejected", Refusal: r, Message: s.refusalMessage(lang, r), Err: err}
+func (d *Desk) actionError(lang, number string, err error) error {
+	if rf, ok := workflows.RefusalOf(err); ok {
+		return &ActionError{Reason: "rejected", Refusal: rf, Message: d.RefusalMessage(lang, rf), Err: err}
 	}
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && appErr.Type() == workflows.ErrRejected {
@@ -179,19 +179,19 @@ func (s *Server) actionError(lang, number string, err error) error {
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
 		if strings.Contains(nf.Error(), "already completed") {
-			return &ActionError{Reason: "closed", Message: s.i18n.T(lang, "action.closed"), Err: err}
+			return &ActionError{Reason: "closed", Message: d.i18n.T(lang, "action.closed"), Err: err}
 		}
-		return &ActionError{Reason: "pending", Message: s.i18n.T(lang, "action.pending"), Err: err}
+		return &ActionError{Reason: "pending", Message: d.i18n.T(lang, "action.pending"), Err: err}
 	}
 	if strings.Contains(err.Error(), "workflow execution already completed") {
-		return &ActionError{Reason: "closed", Message: s.i18n.T(lang, "action.closed"), Err: err}
+		return &ActionError{Reason: "closed", Message: d.i18n.T(lang, "action.closed"), Err: err}
 	}
 	var unavailable *serviceerror.Unavailable
 	var deadline *serviceerror.DeadlineExceeded
 	if errors.As(err, &unavailable) || errors.As(err, &deadline) ||
 		errors.Is(err, context.DeadlineExceeded) {
-		s.log.Warn("ticket action: temporal unavailable", "ticket", number, "error", err)
-		return &ActionError{Reason: "unavailable", Message: s.i18n.T(lang, "action.unavailable"), Err: err}
+		d.log.Warn("ticket action: temporal unavailable", "ticket", number, "error", err)
+		return &ActionError{Reason: "unavailable", Message: d.i18n.T(lang, "action.unavailable"), Err: err}
 	}
 	return fmt.Errorf("web: ticket %s action: %w", number, err)
 }

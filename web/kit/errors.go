@@ -1,10 +1,9 @@
-package web
+package kit
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,7 +15,7 @@ import (
 )
 
 // Application error codes. A handler returns an *Error carrying one; the
-// single error handler (handleError) turns it into an HTTP status and a
+// single error handler (web.Server.handleError) turns it into an HTTP status and a
 // French page or a JSON body.
 const (
 	ENOTFOUND     = "ENOTFOUND"     // 404
@@ -70,8 +69,8 @@ func Errorf(code, key string, args ...any) *Error {
 	return &Error{Code: code, Key: key, Args: args}
 }
 
-// codeStatus maps an application error code to its HTTP status.
-func codeStatus(code string) int {
+// CodeStatus maps an application error code to its HTTP status.
+func CodeStatus(code string) int {
 	switch code {
 	case ENOTFOUND:
 		return http.StatusNotFound
@@ -92,8 +91,8 @@ func codeStatus(code string) int {
 	}
 }
 
-// statusCode maps an HTTP status (from Fiber's own errors) to a code.
-func statusCode(status int) string {
+// StatusCode maps an HTTP status (from Fiber's own errors) to a code.
+func StatusCode(status int) string {
 	switch status {
 	case http.StatusNotFound, http.StatusMethodNotAllowed:
 		return ENOTFOUND
@@ -114,15 +113,15 @@ func statusCode(status int) string {
 	return EINTERNAL
 }
 
-// classify turns any error into an *Error with a user-safe message.
-func classify(err error) *Error {
+// Classify turns any error into an *Error with a user-safe message.
+func Classify(err error) *Error {
 	var ae *Error
 	if errors.As(err, &ae) {
 		return ae
 	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
-		return &Error{Code: statusCode(fe.Code), Status: fe.Code, Err: err}
+		return &Error{Code: StatusCode(fe.Code), Status: fe.Code, Err: err}
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		return &Error{Code: ENOTFOUND, Err: err}
@@ -134,70 +133,18 @@ func classify(err error) *Error {
 	return &Error{Code: EINTERNAL, Err: err}
 }
 
-// errorView is the error page's view model.
-type errorView struct {
-	Page
-	Status  int
-	Code    string
-	Message string
-}
-
-// handleError is the Fiber ErrorHandler: the one place errors become
-// responses. Internal errors are logged with the request ID; the user only
-// ever sees the message of the code.
-func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	ae := classify(err)
-	status := ae.Status
-	if status == 0 {
-		status = codeStatus(ae.Code)
-	}
-	s.securityHeaders(c)
-	if ae.Code == EINTERNAL && status != 499 {
-		s.log.ErrorContext(c.UserContext(), "request failed",
-			slog.String("request_id", requestID(c)),
-			slog.String("method", c.Method()),
-			slog.String("path", c.Path()),
-			slog.Any("error", err))
-	}
-	lang := s.lang(c)
-	key := ae.Key
-	if key == "" || ae.Code == EINTERNAL {
-		key = "error." + ae.Code
-	}
-	args := ae.Args
-	if ae.Code == ETOOLARGE && len(args) == 0 {
-		args = []any{formatBytes(s.maxUpload)}
-	}
-	msg := s.i18n.T(lang, key, args...)
-	if wantsJSON(c) {
-		body := fiber.Map{"code": ae.Code, "message": msg}
-		if len(ae.Fields) > 0 {
-			body["fields"] = ae.Fields
-		}
-		return c.Status(status).JSON(fiber.Map{"error": body})
-	}
-	v := errorView{Status: status, Code: ae.Code, Message: msg}
-	v.Page = s.page(c, s.i18n.T(lang, "error.title."+ae.Code))
-	if rerr := s.render(c, status, "error", &v); rerr != nil {
-		s.log.ErrorContext(c.UserContext(), "render error page", slog.Any("error", rerr))
-		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
-		return c.Status(status).SendString(fmt.Sprintf("%d %s", status, msg))
-	}
-	return nil
-}
-
-// wantsJSON reports whether the client asked for JSON: API paths, or an
+// WantsJSON reports whether the client asked for JSON: API paths, or an
 // Accept header preferring JSON over HTML.
-func wantsJSON(c *fiber.Ctx) bool {
+func WantsJSON(c *fiber.Ctx) bool {
 	if strings.HasPrefix(c.Path(), "/api/") {
 		return true
 	}
 	return c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON
 }
 
-// formatBytes writes a size the French way: "25 Mo", "2,5 Mo", "1 500 Mo",
+// FormatBytes writes a size the French way: "25 Mo", "2,5 Mo", "1 500 Mo",
 // "300 ko".
-func formatBytes(n int64) string {
+func FormatBytes(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return catalogue.FormatNumber(catalogue.French, n>>20) + " Mo"

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	_ "embed" // openapi.json
@@ -11,6 +11,8 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"guichet/store"
+	"guichet/web/kit"
+	"guichet/web/tickets"
 )
 
 // openAPIDocument is the OpenAPI 3.1 description of /api/v1, checked in.
@@ -23,7 +25,7 @@ var openAPIDocument []byte
 func OpenAPIDocument() []byte { return append([]byte(nil), openAPIDocument...) }
 
 // apiOpenAPI answers GET /api/v1/openapi.json.
-func (s *Server) apiOpenAPI(c *fiber.Ctx) error {
+func (s *API) apiOpenAPI(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	return c.Send(openAPIDocument)
@@ -31,13 +33,13 @@ func (s *Server) apiOpenAPI(c *fiber.Ctx) error {
 
 // apiMe answers GET /api/v1/me: the caller, their roles, the header
 // counters and the token used.
-func (s *Server) apiMe(c *fiber.Ctx) error {
-	u := currentUser(c)
+func (s *API) apiMe(c *fiber.Ctx) error {
+	u := kit.CurrentUser(c)
 	v, err := s.viewer(c)
 	if err != nil {
 		return err
 	}
-	grants, err := s.grants(c)
+	grants, err := s.host.Grants(c)
 	if err != nil {
 		return err
 	}
@@ -59,7 +61,7 @@ func (s *Server) apiMe(c *fiber.Ctx) error {
 		"roles":    roles,
 		"counters": fiber.Map{"awaiting_validation": counters.Validations, "in_progress": counters.InProgress},
 	}
-	if t := apiToken(c); t != nil {
+	if t := Token(c); t != nil {
 		out["token"] = fiber.Map{"id": t.ID, "name": t.Name, "kind": t.Kind, "scope": t.Scope,
 			"hint": t.Hint, "expires_at": t.ExpiresAt}
 	}
@@ -68,8 +70,8 @@ func (s *Server) apiMe(c *fiber.Ctx) error {
 
 // apiCategories answers GET /api/v1/categories: the académie's category
 // tree, depth first; tickets take leaves.
-func (s *Server) apiCategories(c *fiber.Ctx) error {
-	tree, err := s.db.CategoryTree(c.UserContext(), s.academyOf(c))
+func (s *API) apiCategories(c *fiber.Ctx) error {
+	tree, err := s.db.CategoryTree(c.UserContext(), s.host.AcademyOf(c))
 	if err != nil {
 		return err
 	}
@@ -85,17 +87,17 @@ func (s *Server) apiCategories(c *fiber.Ctx) error {
 	for _, n := range tree {
 		out = append(out, category{ID: n.ID, ParentID: n.ParentID, Name: n.Name, Path: n.Path, Depth: n.Depth, Leaf: n.Leaf})
 	}
-	return c.JSON(fiber.Map{"academy": s.academyOf(c), "categories": out})
+	return c.JSON(fiber.Map{"academy": s.host.AcademyOf(c), "categories": out})
 }
 
 // apiDirectory answers GET /api/v1/directory?q=: people of the académie
 // whose names start with the words of q (the form's third-party search).
-func (s *Server) apiDirectory(c *fiber.Ctx) error {
+func (s *API) apiDirectory(c *fiber.Ctx) error {
 	q := strings.TrimSpace(c.Query("q"))
 	if q == "" {
 		return apiInvalid("api.error.query", "q")
 	}
-	people, err := s.db.SearchPeople(c.UserContext(), s.academyOf(c), q, directoryResultsLimit)
+	people, err := s.db.SearchPeople(c.UserContext(), s.host.AcademyOf(c), q, tickets.DirectoryResultsLimit)
 	if err != nil {
 		return err
 	}
@@ -132,7 +134,7 @@ func snippetText(parts []store.SnippetPart) string {
 
 // apiSearch answers GET /api/v1/search?q=: the tickets and knowledge-base
 // articles the caller may see that match q (French-aware full text).
-func (s *Server) apiSearch(c *fiber.Ctx) error {
+func (s *API) apiSearch(c *fiber.Ctx) error {
 	q := strings.TrimSpace(c.Query("q"))
 	if q == "" {
 		return apiInvalid("api.error.query", "q")
@@ -184,32 +186,32 @@ func (s *Server) apiSearch(c *fiber.Ctx) error {
 // apiFileUpload answers POST /api/v1/files (multipart, field "file", one or
 // more): the files are kept for the token, to join to a ticket or an
 // action afterwards by their IDs (file_ids). 201 with their IDs.
-func (s *Server) apiFileUpload(c *fiber.Ctx) error {
-	lang := s.lang(c)
+func (s *API) apiFileUpload(c *fiber.Ctx) error {
+	lang := s.host.Lang(c)
 	mf, err := c.MultipartForm()
 	if errors.Is(err, fasthttp.ErrNoMultipartForm) {
-		return &Error{Code: EINVALID, Status: fiber.StatusUnsupportedMediaType, Key: "api.error.mediatype"}
+		return &kit.Error{Code: kit.EINVALID, Status: fiber.StatusUnsupportedMediaType, Key: "api.error.mediatype"}
 	}
 	if err != nil {
 		return apiInvalid("api.error.multipart")
 	}
 	headers := mf.File["file"]
 	if len(headers) == 0 {
-		return apiUnprocessable("api.error.required", "file")
+		return Unprocessable("api.error.required", "file")
 	}
 	files, msgs, err := s.readAPIUploads(lang, headers, 0)
 	if err != nil {
 		return err
 	}
 	if len(msgs) > 0 {
-		return apiUnprocessable("api.message", strings.Join(msgs, " "))
+		return Unprocessable("api.message", strings.Join(msgs, " "))
 	}
-	u := currentUser(c)
+	u := kit.CurrentUser(c)
 	drafts := make([]store.DraftUpload, len(files))
 	for i, f := range files {
 		drafts[i] = store.DraftUpload{Filename: f.Filename, ContentType: f.ContentType, Data: f.Data}
 	}
-	if err := s.db.SaveDraftUploads(c.UserContext(), apiDraftSession(apiToken(c)), u.ID, drafts); err != nil {
+	if err := s.db.SaveDraftUploads(c.UserContext(), apiDraftSession(Token(c)), u.ID, drafts); err != nil {
 		return fmt.Errorf("web: api upload: %w", err)
 	}
 	type file struct {

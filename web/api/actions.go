@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"encoding/json"
@@ -9,6 +9,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
+	"guichet/web/kit"
+	"guichet/web/tickets"
 	"guichet/workflows"
 )
 
@@ -37,7 +39,7 @@ type apiActionInput struct {
 // fields are checked by the rules table (workflows.CheckInput), whose
 // field names are the JSON names of apiActionInput.
 type apiAction struct {
-	perm  Permission
+	perm  kit.Permission
 	party bool
 	// files: the action takes documents (file_ids).
 	files  bool
@@ -48,58 +50,58 @@ type apiAction struct {
 // apiActions maps the API's action names to their definitions.
 func apiActions() map[string]apiAction {
 	return map[string]apiAction{
-		"pickup": {perm: PermTicketPickUp, update: workflows.UpdatePickUp,
+		"pickup": {perm: kit.PermTicketPickUp, update: workflows.UpdatePickUp,
 			build: func(a workflows.Actor, _ *apiActionInput, _ []int64) any { return workflows.PickUpInput{Actor: a} }},
-		"assign": {perm: PermTicketAssign, update: workflows.UpdateAssign,
+		"assign": {perm: kit.PermTicketAssign, update: workflows.UpdateAssign,
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.AssignInput{Actor: a, GroupID: in.GroupID, TechnicianID: in.TechnicianID, Reason: in.Reason}
 			}},
-		"requalify": {perm: PermTicketRequalify, update: workflows.UpdateRequalify,
+		"requalify": {perm: kit.PermTicketRequalify, update: workflows.UpdateRequalify,
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.RequalifyInput{Actor: a, Urgency: in.Urgency, Impact: in.Impact, Reason: in.Reason}
 			}},
-		"reply": {perm: PermTicketReply, update: workflows.UpdateReply, files: true,
+		"reply": {perm: kit.PermTicketReply, update: workflows.UpdateReply, files: true,
 			build: func(a workflows.Actor, in *apiActionInput, files []int64) any {
 				return workflows.ReplyInput{Actor: a, Body: in.Body, AttachmentIDs: files}
 			}},
-		"note": {perm: PermTicketNote, update: workflows.UpdateNote, files: true,
+		"note": {perm: kit.PermTicketNote, update: workflows.UpdateNote, files: true,
 			build: func(a workflows.Actor, in *apiActionInput, files []int64) any {
 				return workflows.NoteInput{Actor: a, Body: in.Body, AttachmentIDs: files}
 			}},
-		"request-info": {perm: PermTicketAskInfo, update: workflows.UpdateRequestInfo,
+		"request-info": {perm: kit.PermTicketAskInfo, update: workflows.UpdateRequestInfo,
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.RequestInfoInput{Actor: a, Question: in.Question}
 			}},
-		"add-info": {perm: PermTicketAddInfo, party: true, update: workflows.UpdateAddInfo, files: true,
+		"add-info": {perm: kit.PermTicketAddInfo, party: true, update: workflows.UpdateAddInfo, files: true,
 			build: func(a workflows.Actor, in *apiActionInput, files []int64) any {
 				return workflows.AddInfoInput{Actor: a, Body: in.Body, AttachmentIDs: files}
 			}},
-		"resolve": {perm: PermTicketResolve, update: workflows.UpdateResolve,
+		"resolve": {perm: kit.PermTicketResolve, update: workflows.UpdateResolve,
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.ResolveInput{Actor: a, Solution: in.Solution, ArticleID: in.ArticleID}
 			}},
-		"accept": {perm: PermTicketValidate, party: true, update: workflows.UpdateAccept,
+		"accept": {perm: kit.PermTicketValidate, party: true, update: workflows.UpdateAccept,
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.AcceptInput{Actor: a, RatingDelay: in.RatingDelay, RatingQuality: in.RatingQuality, Comment: in.Comment}
 			}},
-		"refuse": {perm: PermTicketValidate, party: true, update: workflows.UpdateRefuse,
+		"refuse": {perm: kit.PermTicketValidate, party: true, update: workflows.UpdateRefuse,
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.RefuseInput{Actor: a, RatingDelay: in.RatingDelay, RatingQuality: in.RatingQuality, Comment: in.Comment}
 			}},
-		"cancel": {perm: PermTicketCancel, party: true, update: workflows.UpdateCancel,
+		"cancel": {perm: kit.PermTicketCancel, party: true, update: workflows.UpdateCancel,
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.CancelInput{Actor: a, Reason: in.Reason}
 			}},
-		"duplicate": {perm: PermTicketDuplicate, update: workflows.UpdateMarkDuplicate,
+		"duplicate": {perm: kit.PermTicketDuplicate, update: workflows.UpdateMarkDuplicate,
 			build: func(a workflows.Actor, in *apiActionInput, _ []int64) any {
 				return workflows.MarkDuplicateInput{Actor: a, Of: strings.TrimSpace(in.Of), Reason: in.Reason}
 			}},
 	}
 }
 
-// APIActionNames lists the actions of POST
+// ActionNames lists the actions of POST
 // /api/v1/tickets/{number}/actions/{action} (for the OpenAPI document).
-func APIActionNames() []string {
+func ActionNames() []string {
 	return []string{"pickup", "assign", "requalify", "reply", "note", "request-info", "add-info",
 		"resolve", "accept", "refuse", "cancel", "duplicate"}
 }
@@ -110,30 +112,30 @@ func APIActionNames() []string {
 // action outside their rights, 422 for a bad input (naming the field), 409
 // for an action the ticket's state refuses; 200 with the ticket once
 // applied.
-func (s *Server) apiTicketAction(c *fiber.Ctx) error {
+func (s *API) apiTicketAction(c *fiber.Ctx) error {
 	act, ok := apiActions()[c.Params("action")]
 	if !ok {
-		return &Error{Code: ENOTFOUND, Key: "api.error.action", Args: []any{c.Params("action")}}
+		return &kit.Error{Code: kit.ENOTFOUND, Key: "api.error.action", Args: []any{c.Params("action")}}
 	}
 	t, v, err := s.visibleTicket(c, c.Params("number"))
 	if err != nil {
 		return err
 	}
-	allowed, err := s.can(c, act.perm, t.AcademyCode)
+	allowed, err := s.host.Can(c, act.perm, t.AcademyCode)
 	if err != nil {
 		return err
 	}
 	if !allowed || act.party && !v.IsParty(t) {
-		return &Error{Code: EFORBIDDEN, Key: "api.error.forbidden.action",
+		return &kit.Error{Code: kit.EFORBIDDEN, Key: "api.error.forbidden.action",
 			Err: fmt.Errorf("person %d may not %s ticket %s", v.PersonID, c.Params("action"), t.Number)}
 	}
-	if key := c.Get(headerIdempotencyKey); key != "" && !validIdempotencyKey(key) {
-		return apiUnprocessable("api.error.idempotency", maxIdempotencyKey)
+	if key := c.Get(tickets.HeaderIdempotencyKey); key != "" && !tickets.ValidIdempotencyKey(key) {
+		return Unprocessable("api.error.idempotency", tickets.MaxIdempotencyKey)
 	}
 	var in apiActionInput
 	if body := c.Body(); len(strings.TrimSpace(string(body))) > 0 {
 		if err := json.Unmarshal(body, &in); err != nil {
-			return apiUnprocessable("api.error.json", err.Error())
+			return Unprocessable("api.error.json", err.Error())
 		}
 	}
 	// The fields first, from the rules table, before any file is attached
@@ -144,14 +146,14 @@ func (s *Server) apiTicketAction(c *fiber.Ctx) error {
 	var fileIDs []int64
 	if len(in.FileIDs) > 0 {
 		if !act.files {
-			return apiUnprocessable("api.error.nofiles")
+			return Unprocessable("api.error.nofiles")
 		}
 		if fileIDs, err = s.attachAPIFiles(c, t, in.FileIDs); err != nil {
 			return err
 		}
 	}
 	if _, err := s.updateTicket(c, t, act.update, func(a workflows.Actor) any { return act.build(a, &in, fileIDs) }); err != nil {
-		var ae *ActionError
+		var ae *tickets.ActionError
 		if errors.As(err, &ae) {
 			if ae.Refusal != nil {
 				return s.apiRefusal(c, ae.Refusal, err)
@@ -160,7 +162,7 @@ func (s *Server) apiTicketAction(c *fiber.Ctx) error {
 			if ae.Reason == "unavailable" {
 				status = fiber.StatusServiceUnavailable
 			}
-			return &Error{Code: ECONFLICT, Status: status, Key: "api.message", Args: []any{ae.Message}, Err: err}
+			return &kit.Error{Code: kit.ECONFLICT, Status: status, Key: "api.message", Args: []any{ae.Message}, Err: err}
 		}
 		return err
 	}
@@ -178,16 +180,16 @@ func (s *Server) apiTicketAction(c *fiber.Ctx) error {
 // attachAPIFiles turns the caller's uploaded files into attachments of
 // ticket t (not yet linked to an event: the projection links them) and
 // returns their IDs.
-func (s *Server) attachAPIFiles(c *fiber.Ctx, t *store.Ticket, ids []int64) ([]int64, error) {
+func (s *API) attachAPIFiles(c *fiber.Ctx, t *store.Ticket, ids []int64) ([]int64, error) {
 	ctx := c.UserContext()
-	key := apiDraftSession(apiToken(c))
+	key := apiDraftSession(Token(c))
 	ids = uniqueInt64(ids)
 	drafts, err := s.db.DraftUploads(ctx, key, ids, true)
 	if err != nil {
 		return nil, err
 	}
 	if len(drafts) != len(ids) {
-		return nil, apiUnprocessable("api.error.fileids")
+		return nil, Unprocessable("api.error.fileids")
 	}
 	var total int64
 	files := make([]store.Attachment, len(drafts))
@@ -196,7 +198,7 @@ func (s *Server) attachAPIFiles(c *fiber.Ctx, t *store.Ticket, ids []int64) ([]i
 		files[i] = d.Attachment()
 	}
 	if total > s.maxUpload {
-		return nil, apiUnprocessable("incident.error.file.total", drafts[len(drafts)-1].Filename, formatBytes(s.maxUpload))
+		return nil, Unprocessable("incident.error.file.total", drafts[len(drafts)-1].Filename, kit.FormatBytes(s.maxUpload))
 	}
 	if err := s.db.AddAttachments(ctx, t.Number, files); err != nil {
 		return nil, err
@@ -214,14 +216,14 @@ func (s *Server) attachAPIFiles(c *fiber.Ctx, t *store.Ticket, ids []int64) ([]i
 // apiRefusal answers a refusal of the rules table, translated: 422 naming
 // the field for a bad input, 403 when the person may not take the action,
 // 409 when the ticket's state refuses it.
-func (s *Server) apiRefusal(c *fiber.Ctx, r *workflows.Refusal, cause error) error {
-	msg := s.refusalMessage(s.lang(c), r)
+func (s *API) apiRefusal(c *fiber.Ctx, r *workflows.Refusal, cause error) error {
+	msg := s.tickets.RefusalMessage(s.host.Lang(c), r)
 	switch {
 	case r.IsInput():
-		return &Error{Code: EINVALID, Status: fiber.StatusUnprocessableEntity, Key: "api.message", Args: []any{msg},
+		return &kit.Error{Code: kit.EINVALID, Status: fiber.StatusUnprocessableEntity, Key: "api.message", Args: []any{msg},
 			Fields: map[string]string{r.Field: msg}, Err: cause}
 	case r.IsWho():
-		return &Error{Code: EFORBIDDEN, Key: "api.message", Args: []any{msg}, Err: cause}
+		return &kit.Error{Code: kit.EFORBIDDEN, Key: "api.message", Args: []any{msg}, Err: cause}
 	}
-	return &Error{Code: ECONFLICT, Key: "api.message", Args: []any{msg}, Err: cause}
+	return &kit.Error{Code: kit.ECONFLICT, Key: "api.message", Args: []any{msg}, Err: cause}
 }

@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"crypto/sha256"
@@ -16,17 +16,17 @@ import (
 //go:embed static
 var staticFS embed.FS
 
-// assets serves the embedded static files (DSFR, htmx, Guichet's CSS) under
+// Assets serves the embedded static files (DSFR, htmx, Guichet's CSS) under
 // /static/<version>/, where version is a hash of their content: a URL never
 // changes meaning, so browsers may cache it for a year.
-type assets struct {
+type Assets struct {
 	fsys    fs.FS
 	version string
 	prefix  string // "/static/<version>/"
 }
 
-// newAssets hashes the embedded static files.
-func newAssets() (*assets, error) {
+// NewAssets hashes the embedded static files.
+func NewAssets() (*Assets, error) {
 	sub, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		return nil, fmt.Errorf("web: static files: %w", err)
@@ -48,16 +48,16 @@ func newAssets() (*assets, error) {
 		return nil, fmt.Errorf("web: hash static files: %w", err)
 	}
 	v := hex.EncodeToString(h.Sum(nil))[:12]
-	return &assets{fsys: sub, version: v, prefix: "/static/" + v + "/"}, nil
+	return &Assets{fsys: sub, version: v, prefix: "/static/" + v + "/"}, nil
 }
 
 // URL returns the versioned URL of an embedded file ("dsfr/dsfr.min.css").
-func (a *assets) URL(name string) string { return a.prefix + strings.TrimPrefix(name, "/") }
+func (a *Assets) URL(name string) string { return a.prefix + strings.TrimPrefix(name, "/") }
 
-// serve answers GET /static/:version/*. A current version is cached for a
+// Serve answers GET /static/:version/*. A current version is cached for a
 // year (immutable); an old one (a page from before a deploy) is still
 // served, but not cached.
-func (a *assets) serve(c *fiber.Ctx) error {
+func (a *Assets) Serve(c *fiber.Ctx) error {
 	name := path.Clean("/" + c.Params("*"))[1:]
 	if name == "" || strings.HasSuffix(name, ".sh") || strings.HasSuffix(name, "VERSION") {
 		return fiber.ErrNotFound
@@ -75,8 +75,8 @@ func (a *assets) serve(c *fiber.Ctx) error {
 	return c.Send(b)
 }
 
-// favicon answers /favicon.ico, which browsers ask for on their own.
-func (a *assets) favicon(c *fiber.Ctx) error {
+// Favicon answers /favicon.ico, which browsers ask for on their own.
+func (a *Assets) Favicon(c *fiber.Ctx) error {
 	b, err := fs.ReadFile(a.fsys, "dsfr/favicon/favicon.ico")
 	if err != nil {
 		return fiber.ErrNotFound

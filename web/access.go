@@ -1,0 +1,127 @@
+package web
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// The permission checks of the web app, on the ONE table of who may do what
+// (package guichet/web/kit, authz.go, which says how to use them).
+
+// can reports whether the signed-in person has perm in académie academy.
+// It fails only when the grants cannot be read; treat false as "forbidden".
+func (s *Server) can(c *fiber.Ctx, perm Permission, academy string) (bool, error) {
+	u := currentUser(c)
+	if u == nil || perm == PermPublic || perm == PermSignedIn || u.GlobalAdmin {
+		return Allows(u, nil, perm, academy), nil
+	}
+	g, err := s.grants(c)
+	if err != nil {
+		return false, err
+	}
+	return Allows(u, g, perm, academy), nil
+}
+
+// canHere is can in s.academyOf(c), false on error (for menus and
+// template flags; errors are logged).
+func (s *Server) canHere(c *fiber.Ctx, perm Permission) bool {
+	ok, err := s.can(c, perm, s.academyOf(c))
+	if err != nil {
+		s.log.WarnContext(c.UserContext(), "authorization check", "permission", string(perm), "error", err)
+		return false
+	}
+	return ok
+}
+
+// academyOf is the académie a request acts on: the route parameter
+// :academie, else the query parameter ?academie=, else the signed-in
+// person's home académie ("" when signed out).
+func (s *Server) academyOf(c *fiber.Ctx) string {
+	if a := c.Params("academie"); a != "" {
+		return a
+	}
+	if a := c.Query("academie"); a != "" {
+		return a
+	}
+	if u := currentUser(c); u != nil {
+		return u.AcademyCode
+	}
+	return ""
+}
+
+// require returns the middleware guarding a route with perm, checked in
+// s.academyOf(c), and declares perm for the route the next s.get / s.post
+// registers (write it inside that call). Signed-out visitors are sent to
+// sign in (as requireAuth does) unless perm is PermPublic; people without
+// the permission get a 403 page.
+func (s *Server) require(perm Permission) fiber.Handler {
+	s.access.pending = append(s.access.pending, perm)
+	return func(c *fiber.Ctx) error {
+		if perm == PermPublic {
+			return c.Next()
+		}
+		u := currentUser(c)
+		if u == nil {
+			return s.requireAuth(c)
+		}
+		academy := s.academyOf(c)
+		ok, err := s.can(c, perm, academy)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &Error{Code: EFORBIDDEN, Err: fmt.Errorf("person %d lacks %s in %q", u.ID, perm, academy)}
+		}
+		return c.Next()
+	}
+}
+
+// routeAccess records the permissions declared for each route while the
+// routes are registered (only during New; read-only afterwards).
+type routeAccess struct {
+	// pending are the permissions of s.require calls not yet consumed by a
+	// route registration.
+	pending []Permission
+	// perms maps "METHOD /path" to the permissions the route requires
+	// (all of them); a route registered with none maps to nil.
+	perms map[string][]Permission
+}
+
+// declare gives the route method+path the pending permissions. s.get and
+// s.post call it.
+func (s *Server) declare(path string, methods ...string) {
+	if s.access.perms == nil {
+		s.access.perms = map[string][]Permission{}
+	}
+	for _, m := range methods {
+		s.access.perms[m+" "+path] = slices.Clone(s.access.pending)
+	}
+	s.access.pending = nil
+}
+
+// RouteAccess lists every route of the app (middleware excluded) with the
+// permissions it declares, sorted by path then method: the route walk test
+// and documentation read it.
+func (s *Server) RouteAccess() []RouteAccess {
+	var out []RouteAccess
+	seen := map[string]bool{}
+	for _, r := range s.app.GetRoutes(true) {
+		key := r.Method + " " + r.Path
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		perms, ok := s.access.perms[key]
+		out = append(out, RouteAccess{Method: r.Method, Path: r.Path, Perms: perms, Declared: ok})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].Method < out[j].Method
+	})
+	return out
+}

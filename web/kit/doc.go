@@ -1,0 +1,24 @@
+// Package kit is the shared kit of Guichet's web application (package
+// guichet/web): the pieces both surfaces, the server-rendered pages and the
+// REST API, stand on, and which know nothing of any page or API resource.
+//
+//   - authz.go: the ONE permission table (Permission, the Perm… constants,
+//     PermissionRoles, Permissions, Allows) and RouteAccess, one route with
+//     the permissions it declares.
+//   - errors.go: application errors (Error, Errorf, the E… codes), their
+//     HTTP statuses (CodeStatus, StatusCode, Classify), WantsJSON and
+//     FormatBytes. The single Fiber error handler that renders them is
+//     web.Server's (web/error_handler.go): it needs the layout.
+//   - request.go: request IDs (NewRequestID, RequestID) and the
+//     Content-Security-Policy.
+//   - user.go: the person a request is made by (CurrentUser,
+//     SetCurrentUser), set by the session middleware or the API's
+//     bearer-token authentication.
+//   - metrics.go: the HTTP metrics (HTTPMetrics) and the /metrics handler.
+//   - assets.go: the embedded static files of static/ (DSFR, htmx,
+//     Guichet's CSS and scripts), served under /static/<version>/.
+//
+// Package web re-exports the permission table and the error names under the
+// names it always had (web/kit.go), so its handlers and callers read
+// web.PermDashboard or web.Errorf as before.
+package kit
