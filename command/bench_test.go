@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ const runAsGuichet = "BENCH_TEST_RUN_AS_GUICHET"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(runAsGuichet) == "1" {
-		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+		os.Exit(Run("dev", os.Args[1:], os.Stdout, os.Stderr))
 	}
 	if err := os.Setenv(runAsGuichet, "1"); err != nil {
 		panic(err)
@@ -41,7 +41,7 @@ func TestBenchCommandRefusesBadFlags(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			if code := run(tc.args, &out, &errOut); code != exitConfig {
+			if code := Run("dev", tc.args, &out, &errOut); code != exitConfig {
 				t.Fatalf("exit code = %d, want %d; stderr: %s", code, exitConfig, errOut.String())
 			}
 			if !strings.Contains(errOut.String(), tc.contains) {
@@ -59,7 +59,7 @@ func TestBenchCommandSmoke(t *testing.T) {
 	}
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"bench", "--data-dir", t.TempDir(), "--out", out, "--n", "3", "--concurrency", "1",
+	code := Run("dev", []string{"bench", "--data-dir", t.TempDir(), "--out", out, "--n", "3", "--concurrency", "1",
 		"--max", "30s", "--open-tickets", "3", "--read-tickets", "60", "--read-articles", "30"}, &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())

@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"bytes"
@@ -47,7 +47,7 @@ func TestCommandLine(t *testing.T) {
 			}
 			t.Setenv("GUICHET_DATA_DIR", t.TempDir())
 			var out, errOut bytes.Buffer
-			code := run(tc.args, &out, &errOut)
+			code := Run("dev", tc.args, &out, &errOut)
 			if code != tc.code {
 				t.Fatalf("exit code = %d, want %d; stderr: %s", code, tc.code, errOut.String())
 			}

@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"bytes"
@@ -46,7 +46,7 @@ func TestTemporalCommandRefusesABadConfiguration(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			var out, errOut bytes.Buffer
-			if code := run(tc.args, &out, &errOut); code != exitConfig {
+			if code := Run("dev", tc.args, &out, &errOut); code != exitConfig {
 				t.Fatalf("exit code = %d, want %d; stderr: %s", code, exitConfig, errOut.String())
 			}
 			got := errOut.String()

@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"guichet/assembly"
 	"guichet/bench"
 	"guichet/config"
 	"guichet/store"
@@ -30,7 +31,7 @@ func TestGenerateCommandRefusesBadFlags(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("GUICHET_DATA_DIR", t.TempDir())
 			var out, errOut bytes.Buffer
-			if code := run(tc.args, &out, &errOut); code != exitConfig {
+			if code := Run("dev", tc.args, &out, &errOut); code != exitConfig {
 				t.Fatalf("exit code = %d, want %d; stderr: %s", code, exitConfig, errOut.String())
 			}
 			if !strings.Contains(errOut.String(), tc.contains) {
@@ -47,7 +48,7 @@ func TestGenerateCommandFillsAnEmptyDatabaseAppendsAndSparesRealTickets(t *testi
 		var out, errOut bytes.Buffer
 		args := append([]string{"generate", "--data-dir", dir, "--tickets", "90", "--articles", "12",
 			"--people", "5", "--technicians", "1"}, extra...)
-		code := run(args, &out, &errOut)
+		code := Run("dev", args, &out, &errOut)
 		return code, out.String(), errOut.String()
 	}
 	t.Run("an empty database receives the demo directory and the generated volume", func(t *testing.T) {
@@ -83,7 +84,7 @@ func TestGenerateCommandFillsAnEmptyDatabaseAppendsAndSparesRealTickets(t *testi
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	db, err := openStore(ctx, cfg, false)
+	db, err := assembly.OpenStore(ctx, cfg, false)
 	if err != nil {
 		t.Fatal(err)
 	}
