@@ -60,7 +60,7 @@ type Options struct {
 }
 
 // App is Guichet assembled on a database and a Temporal client. The parts
-// that Options.Parts did not ask for are nil, but Intake, which both need.
+// that Options.Parts did not ask for are nil.
 type App struct {
 	Config   config.Config
 	DB       *store.DB
@@ -69,7 +69,9 @@ type App struct {
 	Registry *prometheus.Registry
 	Parts    Parts
 
-	// Intake files tickets and starts their workflows (Web and Worker).
+	// Intake files tickets and starts their workflows (Web and Worker);
+	// nil without a Temporal client (handler tests: the web app then
+	// refuses submissions as unavailable).
 	Intake *intake.Service
 	// Web is the web app (Web).
 	Web *web.Server
@@ -100,9 +102,11 @@ func New(cfg config.Config, db *store.DB, c client.Client, o Options) (*App, err
 		reg = prometheus.NewRegistry()
 	}
 	a := &App{Config: cfg, DB: db, Temporal: c, Logger: logger, Registry: reg, Parts: o.Parts}
-	a.Intake = intake.New(db, c, cfg, logger.With("component", "intake"))
-	if o.Spool {
-		a.Intake.Spool = intake.NewSpool(cfg.SpoolDirectory())
+	if c != nil {
+		a.Intake = intake.New(db, c, cfg, logger.With("component", "intake"))
+		if o.Spool {
+			a.Intake.Spool = intake.NewSpool(cfg.SpoolDirectory())
+		}
 	}
 	if o.Parts&Worker != 0 {
 		mailLog := logger.With("component", "mail")
@@ -151,7 +155,7 @@ func (a *App) Start(g *Group) {
 		g.Loop(a.Intake.RunResumer)
 	}
 	if a.Parts&Web != 0 {
-		if a.Intake.Spool != nil {
+		if a.Intake != nil && a.Intake.Spool != nil {
 			g.Loop(a.Intake.RunSpoolDrainer)
 		}
 		g.ServeWeb(a.Web, a.Config.Web.Addr, a.Config.Web.ShutdownGrace, a.Logger)

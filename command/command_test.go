@@ -18,6 +18,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"guichet/assembly/stacktest"
 	"guichet/config"
 	"guichet/store"
 	"guichet/workflows"
@@ -58,17 +59,6 @@ func TestCommandLine(t *testing.T) {
 	}
 }
 
-// freeAddr returns a loopback address with a port free right now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of runDev.
 type syncBuffer struct {
 	mu  sync.Mutex
@@ -97,7 +87,7 @@ type devStack struct {
 
 func startDev(t *testing.T, dataDir string) *devStack {
 	t.Helper()
-	web, grpc, ui := freeAddr(t), freeAddr(t), freeAddr(t)
+	web, grpc, ui := stacktest.FreeAddr(t), stacktest.FreeAddr(t), stacktest.FreeAddr(t)
 	cfg, err := config.Load("", map[string]any{
 		"data_dir": dataDir, "web.addr": web, "web.base_url": "http://" + web,
 		"temporal.host_port": grpc, "temporal.ui_addr": ui, "temporal.ui_url": "http://" + ui,

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/sdk/client"
 
+	"guichet/assembly/stacktest"
 	"guichet/config"
 	"guichet/embedded"
 	"guichet/workflows"
@@ -71,7 +72,7 @@ func TestTemporalCommandServesGuichetsNamespaceFromPostgres(t *testing.T) {
 	cfg, err := config.Load("", map[string]any{
 		"log.level":                           "warn",
 		"temporal.namespace":                  "guichet",
-		"temporal.server.addr":                freeAddr(t),
+		"temporal.server.addr":                stacktest.FreeAddr(t),
 		"temporal.server.postgres_dsn":        dsn,
 		"temporal.server.database":            prefix + "_temporal",
 		"temporal.server.visibility_database": prefix + "_visibility",

@@ -25,10 +25,9 @@ import (
 	"go.temporal.io/server/temporaltest"
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"guichet/activities"
+	"guichet/assembly/stacktest"
 	"guichet/config"
 	"guichet/intake"
-	"guichet/mail"
 	"guichet/store"
 	"guichet/store/storetest"
 	"guichet/worker"
@@ -45,13 +44,11 @@ const recordEnv = "GUICHET_RECORD_HISTORIES"
 // new workflow.GetVersion change a new directory.
 const recordSet = "local-activities"
 
-// waitLimit bounds every wait for an asynchronous outcome; it is a guard
-// against a hung test, not an assertion on speed.
-const waitLimit = 90 * time.Second
-
-// stack is one backend's running Guichet: database, in-process Temporal
-// server, worker with real activities and outbox.
+// stack is one backend's running Guichet (stacktest.New): database,
+// in-memory Temporal server, worker with real activities and outbox, and
+// the seeded directory with a second technician, tech2.
 type stack struct {
+	*stacktest.Stack
 	db     *store.DB
 	srv    *temporaltest.TestServer
 	client client.Client
@@ -62,72 +59,19 @@ type stack struct {
 
 func newStack(t *testing.T, db *store.DB) *stack {
 	t.Helper()
-	ctx := context.Background()
-	srv := temporaltest.NewServer(temporaltest.WithT(t))
-	c := srv.GetDefaultClient()
-	for range 2 { // the second call finds everything registered
-		if err := worker.EnsureSearchAttributes(ctx, c, srv.GetDefaultNamespace()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	outbox := mail.NewOutbox(db, config.Mail{From: "Guichet <guichet@ac-creteil.fr>"}, "https://guichet.test")
-	if err := outbox.Err(); err != nil {
+	st := stacktest.New(t, testConfig(slow()), stacktest.WithDB(db))
+	// stacktest registered the search attributes: a second call finds
+	// everything there.
+	if err := worker.EnsureSearchAttributes(context.Background(), st.Temporal, st.Server.GetDefaultNamespace()); err != nil {
 		t.Fatal(err)
 	}
-	acts := &activities.Activities{DB: db, Outbox: outbox, BaseURL: "https://guichet.test"}
-	w := worker.New(c, testConfig(slow()), acts)
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
+	st.AddPerson(t, "tech2", "TECH2", "Camille", store.RoleTechnician)
+	people := map[string]int64{}
+	for login, p := range st.People {
+		people[login] = p.ID
 	}
-	t.Cleanup(w.Stop)
-
-	s := &stack{db: db, srv: srv, client: c, people: map[string]int64{}}
-	s.seed(t)
-	return s
-}
-
-// seed creates the académie, its platform group with two technicians, a
-// supervisor, two staff members and a category.
-func (s *stack) seed(t *testing.T) {
-	t.Helper()
-	ctx := context.Background()
-	if err := s.db.UpsertAcademy(ctx, &store.Academy{Code: "creteil", Name: "Créteil"}); err != nil {
-		t.Fatal(err)
-	}
-	g := &store.Group{AcademyCode: "creteil", Name: "Plateforme", Level: 1, Intake: true}
-	if err := s.db.CreateGroup(ctx, g); err != nil {
-		t.Fatal(err)
-	}
-	s.group = g.ID
-	for _, p := range []struct{ login, role string }{
-		{"agent", store.RoleRequester}, {"collegue", store.RoleRequester},
-		{"tech", store.RoleTechnician}, {"tech2", store.RoleTechnician},
-		{"superviseur", store.RoleSupervisor},
-	} {
-		person := &store.Person{AcademyCode: "creteil", Login: p.login, LastName: strings.ToUpper(p.login),
-			FirstName: "Camille", Email: p.login + "@ac-creteil.fr"}
-		if err := s.db.CreatePerson(ctx, person); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.db.GrantRole(ctx, person.ID, "creteil", p.role); err != nil {
-			t.Fatal(err)
-		}
-		if p.role == store.RoleTechnician {
-			if err := s.db.AddMember(ctx, g.ID, person.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-		s.people[p.login] = person.ID
-	}
-	root := &store.Category{AcademyCode: "creteil", Name: "Matériel"}
-	if err := s.db.CreateCategory(ctx, root); err != nil {
-		t.Fatal(err)
-	}
-	leaf := &store.Category{AcademyCode: "creteil", ParentID: &root.ID, Name: "Écran"}
-	if err := s.db.CreateCategory(ctx, leaf); err != nil {
-		t.Fatal(err)
-	}
-	s.cat = leaf.ID
+	return &stack{Stack: st, db: db, srv: st.Server, client: st.Temporal, people: people,
+		cat: st.Leaves["Écran"].ID, group: st.Group}
 }
 
 // timers are one scenario's lifecycle durations.
@@ -141,19 +85,10 @@ func slow() timers {
 }
 
 func testConfig(tm timers) config.Config {
-	return config.Config{
-		// Not the contract's default queue: worker and intake must agree.
-		Temporal: config.Temporal{TaskQueue: "guichet-e2e"},
-		Tickets: config.Tickets{
-			PickupDeadline: tm.pickup, ValidationDeadline: tm.validation,
-			ValidationReminder: tm.reminder, WaitingReminder: tm.waiting,
-			// Always open (but for the last minute of each day), so the
-			// pick-up deadline runs in wall-clock time.
-			OpeningHours: config.OpeningHours{TimeZone: "UTC", Open: "00:00", Close: "23:59",
-				Days: []int{1, 2, 3, 4, 5, 6, 7}, Holidays: "none"},
-		},
-		Academies: []config.Academy{{Code: "creteil", Name: "Créteil"}},
-	}
+	cfg := stacktest.Config()
+	cfg.Tickets.PickupDeadline, cfg.Tickets.ValidationDeadline = tm.pickup, tm.validation
+	cfg.Tickets.ValidationReminder, cfg.Tickets.WaitingReminder = tm.reminder, tm.waiting
+	return cfg
 }
 
 // submit files a ticket through intake and waits for the workflow's
@@ -169,7 +104,7 @@ func (s *stack) submit(t *testing.T, tm timers, requester, beneficiary string) s
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.waitTicket(t, number, "routed to the platform group", func(tk *store.Ticket) bool {
+	s.WaitTicket(t, number, "routed to the platform group", func(tk *store.Ticket) bool {
 		return tk.GroupID != nil && *tk.GroupID == s.group && tk.PickupDueAt != nil
 	})
 	tk, err := s.db.GetTicket(context.Background(), number)
@@ -180,62 +115,6 @@ func (s *stack) submit(t *testing.T, tm timers, requester, beneficiary string) s
 		t.Fatalf("ticket %s: workflow not marked started", number)
 	}
 	return number
-}
-
-// waitTicket polls the projection until cond holds.
-func (s *stack) waitTicket(t *testing.T, number, what string, cond func(*store.Ticket) bool) *store.Ticket {
-	t.Helper()
-	var last *store.Ticket
-	eventually(t, what, func() bool {
-		tk, err := s.db.GetTicket(context.Background(), number)
-		if err != nil {
-			t.Fatal(err)
-		}
-		last = tk
-		return cond(tk)
-	})
-	return last
-}
-
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitLimit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still waiting for: %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func (s *stack) actor(login string) workflows.Actor {
-	roles := map[string][]string{
-		"tech": {workflows.RoleTechnician}, "tech2": {workflows.RoleTechnician},
-		"superviseur": {workflows.RoleSupervisor},
-	}[login]
-	if roles == nil {
-		roles = []string{workflows.RoleRequester}
-	}
-	return workflows.Actor{PersonID: s.people[login], Roles: roles, Name: login}
-}
-
-// update sends an Update and returns its result.
-func (s *stack) update(t *testing.T, number, name string, arg any) workflows.UpdateResult {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	h, err := s.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.TicketWorkflowID(number), UpdateName: name, Args: []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err != nil {
-		t.Fatalf("update %s: %v", name, err)
-	}
-	var res workflows.UpdateResult
-	if err := h.Get(ctx, &res); err != nil {
-		t.Fatalf("update %s: %v", name, err)
-	}
-	return res
 }
 
 // check asserts the projected status and the timeline (mail records left
@@ -275,7 +154,7 @@ func (s *stack) kinds(t *testing.T, number string) []string {
 // queued) and records its history when asked to.
 func (s *stack) finish(t *testing.T, number, record string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	ctx, cancel := context.WithTimeout(context.Background(), stacktest.Wait)
 	defer cancel()
 	var final workflows.TicketState
 	if err := s.client.GetWorkflow(ctx, workflows.TicketWorkflowID(number), "").Get(ctx, &final); err != nil {
@@ -365,19 +244,19 @@ func TestTicketLifecycleEndToEnd(t *testing.T) {
 				t.Fatalf("attachments = %v, %v", as, err)
 			}
 
-			s.update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.actor("tech")})
+			s.Update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.Actor("tech")})
 			tk := s.check(t, n, store.StatusInProgress, "created", "picked_up")
 			if tk.TechnicianID == nil || *tk.TechnicianID != s.people["tech"] || tk.PickedUpAt == nil {
 				t.Fatalf("after pick-up: %+v", tk)
 			}
 
-			s.update(t, n, workflows.UpdateRequestInfo, workflows.RequestInfoInput{Actor: s.actor("tech"), Question: "Quel est le modèle de l'écran ?"})
+			s.Update(t, n, workflows.UpdateRequestInfo, workflows.RequestInfoInput{Actor: s.Actor("tech"), Question: "Quel est le modèle de l'écran ?"})
 			s.check(t, n, store.StatusWaiting, "created", "picked_up", "info_requested")
 
-			s.update(t, n, workflows.UpdateAddInfo, workflows.AddInfoInput{Actor: s.actor("agent"), Body: "Un Dell P2419H."})
+			s.Update(t, n, workflows.UpdateAddInfo, workflows.AddInfoInput{Actor: s.Actor("agent"), Body: "Un Dell P2419H."})
 			s.check(t, n, store.StatusInProgress, "created", "picked_up", "info_requested", "info_added")
 
-			s.update(t, n, workflows.UpdateNote, workflows.NoteInput{Actor: s.actor("tech"), Body: "Câble vidéo à changer."})
+			s.Update(t, n, workflows.UpdateNote, workflows.NoteInput{Actor: s.Actor("tech"), Body: "Câble vidéo à changer."})
 			public, err := db.Timeline(ctx, n, false)
 			if err != nil {
 				t.Fatal(err)
@@ -388,22 +267,22 @@ func TestTicketLifecycleEndToEnd(t *testing.T) {
 				}
 			}
 
-			s.update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.actor("tech"), Solution: "Câble vidéo remplacé."})
+			s.Update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.Actor("tech"), Solution: "Câble vidéo remplacé."})
 			tk = s.check(t, n, store.StatusResolved, "created", "picked_up", "info_requested", "info_added", "note", "resolved")
 			if tk.Solution != "Câble vidéo remplacé." || tk.ValidationDueAt == nil || tk.ResolvedAt == nil {
 				t.Fatalf("after resolution: %+v", tk)
 			}
 
-			s.update(t, n, workflows.UpdateRefuse, workflows.RefuseInput{Actor: s.actor("agent"), RatingDelay: 3, RatingQuality: 2, Comment: "L'écran clignote encore."})
+			s.Update(t, n, workflows.UpdateRefuse, workflows.RefuseInput{Actor: s.Actor("agent"), RatingDelay: 3, RatingQuality: 2, Comment: "L'écran clignote encore."})
 			tk = s.check(t, n, store.StatusInProgress, "created", "picked_up", "info_requested", "info_added", "note", "resolved", "refused")
 			if tk.Refusals != 1 || tk.TechnicianID == nil || *tk.TechnicianID != s.people["tech"] || tk.ValidationDueAt != nil {
 				t.Fatalf("after refusal: %+v", tk)
 			}
 
-			s.update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.actor("tech"), Solution: "Écran remplacé."})
+			s.Update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.Actor("tech"), Solution: "Écran remplacé."})
 			s.check(t, n, store.StatusResolved, "created", "picked_up", "info_requested", "info_added", "note", "resolved", "refused", "resolved")
 
-			s.update(t, n, workflows.UpdateAccept, workflows.AcceptInput{Actor: s.actor("agent"), RatingDelay: 4, RatingQuality: 5, Comment: "Merci !"})
+			s.Update(t, n, workflows.UpdateAccept, workflows.AcceptInput{Actor: s.Actor("agent"), RatingDelay: 4, RatingQuality: 5, Comment: "Merci !"})
 			tk = s.check(t, n, store.StatusClosed, "created", "picked_up", "info_requested", "info_added", "note", "resolved", "refused", "resolved", "accepted")
 			if tk.Validation != workflows.ValidationAccepted || tk.RatingDelay != 4 || tk.RatingQuality != 5 || tk.ClosedAt == nil {
 				t.Fatalf("after acceptance: %+v", tk)
@@ -429,10 +308,10 @@ func TestTicketLifecycleEndToEnd(t *testing.T) {
 
 		t.Run("a ticket accepted at the first resolution closes", func(t *testing.T) {
 			n := s.submit(t, slow(), "agent", "agent")
-			s.update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.actor("tech2")})
-			s.update(t, n, workflows.UpdateReply, workflows.ReplyInput{Actor: s.actor("tech2"), Body: "Je passe dans votre bureau à 14 h."})
-			s.update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.actor("tech2"), Solution: "Pilote réinstallé."})
-			s.update(t, n, workflows.UpdateAccept, workflows.AcceptInput{Actor: s.actor("agent"), RatingDelay: 5, RatingQuality: 5})
+			s.Update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.Actor("tech2")})
+			s.Update(t, n, workflows.UpdateReply, workflows.ReplyInput{Actor: s.Actor("tech2"), Body: "Je passe dans votre bureau à 14 h."})
+			s.Update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.Actor("tech2"), Solution: "Pilote réinstallé."})
+			s.Update(t, n, workflows.UpdateAccept, workflows.AcceptInput{Actor: s.Actor("agent"), RatingDelay: 5, RatingQuality: 5})
 			s.check(t, n, store.StatusClosed, "created", "picked_up", "reply", "resolved", "accepted")
 			s.finish(t, n, "accepted")
 			want := sorted("created>agent", "picked_up>agent", "reply>agent", "resolved>agent")
@@ -443,8 +322,8 @@ func TestTicketLifecycleEndToEnd(t *testing.T) {
 
 		t.Run("an unvalidated resolution is reminded then closed automatically", func(t *testing.T) {
 			n := s.submit(t, timers{pickup: time.Hour, validation: 4 * time.Second, reminder: 2 * time.Second, waiting: time.Hour}, "agent", "agent")
-			s.update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.actor("tech")})
-			s.update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.actor("tech"), Solution: "Redémarrage."})
+			s.Update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.Actor("tech")})
+			s.Update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.Actor("tech"), Solution: "Redémarrage."})
 			s.finish(t, n, "auto-closed")
 			tk := s.check(t, n, store.StatusClosed, "created", "picked_up", "resolved", "reminder_sent", "closed")
 			if tk.Validation != workflows.ValidationAuto || tk.ClosedAt == nil {
@@ -458,7 +337,7 @@ func TestTicketLifecycleEndToEnd(t *testing.T) {
 
 		t.Run("a ticket withdrawn by its requester is cancelled", func(t *testing.T) {
 			n := s.submit(t, slow(), "agent", "agent")
-			s.update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.actor("agent"), Reason: "Problème réglé tout seul."})
+			s.Update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.Actor("agent"), Reason: "Problème réglé tout seul."})
 			s.finish(t, n, "cancelled")
 			s.check(t, n, store.StatusCancelled, "created", "cancelled")
 			if got, want := s.mails(t, n), []string{"created>agent"}; !slices.Equal(got, want) {
@@ -468,13 +347,13 @@ func TestTicketLifecycleEndToEnd(t *testing.T) {
 
 		t.Run("an unanswered question is reminded once", func(t *testing.T) {
 			n := s.submit(t, timers{pickup: time.Hour, validation: time.Hour, reminder: 50 * time.Minute, waiting: 2 * time.Second}, "agent", "agent")
-			s.update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.actor("tech")})
-			s.update(t, n, workflows.UpdateRequestInfo, workflows.RequestInfoInput{Actor: s.actor("tech"), Question: "Depuis quand ?"})
-			eventually(t, "the waiting reminder", func() bool {
+			s.Update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.Actor("tech")})
+			s.Update(t, n, workflows.UpdateRequestInfo, workflows.RequestInfoInput{Actor: s.Actor("tech"), Question: "Depuis quand ?"})
+			stacktest.Eventually(t, "the waiting reminder", func() bool {
 				return slices.Contains(s.kinds(t, n), "reminder_sent")
 			})
-			s.update(t, n, workflows.UpdateAddInfo, workflows.AddInfoInput{Actor: s.actor("agent"), Body: "Depuis lundi."})
-			s.update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.actor("agent"), Reason: "Contourné."})
+			s.Update(t, n, workflows.UpdateAddInfo, workflows.AddInfoInput{Actor: s.Actor("agent"), Body: "Depuis lundi."})
+			s.Update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.Actor("agent"), Reason: "Contourné."})
 			s.finish(t, n, "waiting-reminder")
 			s.check(t, n, store.StatusCancelled, "created", "picked_up", "info_requested", "reminder_sent", "info_added", "cancelled")
 			want := sorted("created>agent", "picked_up>agent", "info_requested>agent", "waiting_reminder>agent", "info_added>tech", "cancelled>tech")
@@ -489,13 +368,13 @@ func TestTicketLifecycleEndToEnd(t *testing.T) {
 				t.Fatalf("loads = %v, %v", loads, err)
 			}
 			n := s.submit(t, timers{pickup: 2 * time.Second, validation: time.Hour, reminder: 50 * time.Minute, waiting: time.Hour}, "agent", "agent")
-			tk := s.waitTicket(t, n, "the late flag", func(tk *store.Ticket) bool { return tk.Late })
+			tk := s.WaitTicket(t, n, "the late flag", func(tk *store.Ticket) bool { return tk.Late })
 			if tk.Status != store.StatusNew || tk.TechnicianID == nil || *tk.TechnicianID != loads[0].PersonID {
 				t.Fatalf("late ticket = %+v, want offered to %d", tk, loads[0].PersonID)
 			}
 			offered := map[int64]string{s.people["tech"]: "tech", s.people["tech2"]: "tech2"}[*tk.TechnicianID]
-			s.update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.actor(offered)})
-			s.update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.actor("agent"), Reason: "Doublon."})
+			s.Update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.Actor(offered)})
+			s.Update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.Actor("agent"), Reason: "Doublon."})
 			s.finish(t, n, "late-pickup")
 			s.check(t, n, store.StatusCancelled, "created", "late", "assigned", "picked_up", "cancelled")
 			want := sorted("created>agent", "late>superviseur", "offered>"+offered, "picked_up>agent", "cancelled>"+offered)
@@ -506,9 +385,9 @@ func TestTicketLifecycleEndToEnd(t *testing.T) {
 
 		t.Run("a ticket's database steps are markers in its history, not activity tasks", func(t *testing.T) {
 			n := s.submit(t, slow(), "agent", "agent")
-			s.update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.actor("tech")})
-			s.update(t, n, workflows.UpdateNote, workflows.NoteInput{Actor: s.actor("tech"), Body: "Rien à signaler."})
-			s.update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.actor("agent"), Reason: "Test."})
+			s.Update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.Actor("tech")})
+			s.Update(t, n, workflows.UpdateNote, workflows.NoteInput{Actor: s.Actor("tech"), Body: "Rien à signaler."})
+			s.Update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.Actor("agent"), Reason: "Test."})
 			s.finish(t, n, "")
 			tk := s.check(t, n, store.StatusCancelled, "created", "picked_up", "note", "cancelled")
 			if tk.GroupID == nil || *tk.GroupID != s.group || tk.TechnicianID == nil || *tk.TechnicianID != s.people["tech"] {
@@ -568,7 +447,7 @@ func TestTicketLifecycleEndToEnd(t *testing.T) {
 		})
 
 		t.Run("a submission made while Temporal is down is started once it is back", func(t *testing.T) {
-			addr := freeAddr(t)
+			addr := stacktest.FreeAddr(t)
 			down, err := client.NewLazyClient(client.Options{HostPort: addr, Namespace: s.srv.GetDefaultNamespace()})
 			if err != nil {
 				t.Fatal(err)
@@ -603,7 +482,7 @@ func TestTicketLifecycleEndToEnd(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- svc.RunResumer(rctx) }()
 			proxy(t, addr, s.srv.GetFrontendHostPort()) // Temporal is back
-			s.waitTicket(t, n, "the resumed workflow's creation", func(tk *store.Ticket) bool {
+			s.WaitTicket(t, n, "the resumed workflow's creation", func(tk *store.Ticket) bool {
 				return tk.WorkflowStartedAt != nil && tk.GroupID != nil
 			})
 			stop()
@@ -617,22 +496,10 @@ func TestTicketLifecycleEndToEnd(t *testing.T) {
 			if err := intake.New(db, s.client, testConfig(slow()), nil).Start(ctx, tk); err != nil {
 				t.Fatalf("second start: %v", err)
 			}
-			s.update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.actor("agent"), Reason: "Test."})
+			s.Update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.Actor("agent"), Reason: "Test."})
 			s.finish(t, n, "")
 		})
 	})
-}
-
-// freeAddr returns a loopback address nobody listens on.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
 }
 
 // proxy forwards connections made to addr to target until the test ends.

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -16,13 +15,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
 
+	"guichet/assembly"
+	"guichet/assembly/stacktest"
 	"guichet/config"
 	"guichet/store"
 	"guichet/web"
 )
 
 // testPassword is the password of every test account.
-const testPassword = "correct horse battery"
+const testPassword = stacktest.Password
 
 // testConfig is a configuration good for handler tests.
 func testConfig() config.Config {
@@ -42,7 +43,8 @@ type env struct {
 }
 
 // newEnv seeds an académie (Créteil, with news) and returns a server over
-// db built from cfg, with Temporal client tc (may be nil).
+// db built from cfg by the shared assembly, with Temporal client tc (may
+// be nil).
 func newEnv(t *testing.T, db *store.DB, cfg config.Config, tc client.Client) *env {
 	t.Helper()
 	ctx := context.Background()
@@ -54,15 +56,11 @@ func newEnv(t *testing.T, db *store.DB, cfg config.Config, tc client.Client) *en
 	if err := db.CreateNews(ctx, news); err != nil {
 		t.Fatal(err)
 	}
-	reg := prometheus.NewRegistry()
-	srv, err := web.New(web.Deps{
-		Config: cfg, DB: db, Temporal: tc, Registry: reg,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	app, err := assembly.New(cfg, db, tc, assembly.Options{Parts: assembly.Web})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, db: db, srv: srv, reg: reg}
+	return &env{t: t, db: db, srv: app.Web, reg: app.Registry}
 }
 
 // person creates a person of Créteil with a local account and roles.

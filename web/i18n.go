@@ -64,7 +64,7 @@ func supportedLang(lang string) string {
 }
 
 // newCatalog builds the message catalogue. Keys are grouped by screen;
-// issue-5 screens add their own groups here.
+// each family of screens adds its own group here.
 func newCatalog() *catalog {
 	c := &catalog{msgs: map[string][2]string{
 		// Whole site.

@@ -47,7 +47,7 @@ func supportStatusBadge(status string) string {
 }
 
 // supportCountdown is the pick-up supportCountdown of a queue row, as first rendered by
-// the server; web/static/supportCountdown.js keeps its text current every second
+// the server; web/static/countdown.js keeps its text current every second
 // from Due, and the row's cell is refreshed from the server every 30 s.
 type supportCountdown struct {
 	Due  time.Time
