@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -61,8 +62,8 @@ func freeLoopbackAddr() (string, error) {
 }
 
 // RunStack starts, in this process and on loopback only, the whole stack
-// that s describes (through assembly.New, as guichet dev does), runs the
-// benchmark on it with o, writes the report to s.Out and stops the stack.
+// that f describes (through assembly.New, as guichet dev does), runs the
+// benchmark on it with o, writes the report to f.Out and stops the stack.
 // The worker side runs apart, so that the open-tickets section can stop
 // it and run a `guichet worker` process instead (this very executable).
 func RunStack(ctx context.Context, f Stack, o Options, stdout, stderr io.Writer) error {
@@ -75,37 +76,7 @@ func RunStack(ctx context.Context, f Stack, o Options, stdout, stderr io.Writer)
 		defer os.RemoveAll(tmp)
 		dataDir = tmp
 	}
-	webAddr, err := freeLoopbackAddr()
-	if err != nil {
-		return err
-	}
-	overrides := map[string]any{
-		"data_dir": dataDir, "web.addr": webAddr, "web.base_url": "http://" + webAddr,
-		"temporal.ui_addr": "", "mail.listen_addr": "", "log.level": "warn",
-	}
-	shape := Shape{Name: f.Shape, AppDB: store.DriverSQLite, Temporal: "embedded in-process server, SQLite file (WAL)"}
-	if f.Postgres != "" {
-		overrides["database.driver"], overrides["database.dsn"] = store.DriverPostgres, f.Postgres
-		shape.AppDB = store.DriverPostgres
-	}
-	// The production shape's Temporal persists in two scratch databases of
-	// the application's PostgreSQL server, dropped at the end.
-	var temporalPG *embedded.PostgresOptions
-	switch {
-	case f.Temporal != "":
-		overrides["temporal.host_port"] = f.Temporal
-		shape.Temporal = "external server at " + f.Temporal
-	case f.Shape == "production":
-		var b [4]byte
-		if _, err := rand.Read(b[:]); err != nil {
-			return err
-		}
-		prefix := "guichet_bench_" + hex.EncodeToString(b[:])
-		temporalPG = &embedded.PostgresOptions{DSN: f.Postgres, Database: prefix + "_temporal", VisibilityDatabase: prefix + "_visibility"}
-		shape.Temporal = fmt.Sprintf("embedded in-process server persisted in PostgreSQL (plugin postgres12, databases %s and %s on the application's PostgreSQL server, SQL visibility)",
-			temporalPG.Database, temporalPG.VisibilityDatabase)
-	}
-	cfg, err := config.Load(f.ConfigPath, overrides)
+	cfg, shape, temporalPG, err := f.config(dataDir)
 	if err != nil {
 		return err
 	}
@@ -122,23 +93,12 @@ func RunStack(ctx context.Context, f Stack, o Options, stdout, stderr io.Writer)
 	var tsrv *embedded.Temporal
 	if f.Temporal == "" {
 		logf("starting the embedded Temporal server in %s", dataDir)
-		if temporalPG != nil {
-			logf("Temporal persisted in PostgreSQL databases %s and %s", temporalPG.Database, temporalPG.VisibilityDatabase)
-			// Registered first, so it runs after the server stops.
-			defer func() {
-				if err := embedded.DropPostgresDatabases(*temporalPG); err != nil {
-					logf("%v", err)
-				}
-			}()
-		}
-		tsrv, err = embedded.StartTemporal(ctx, embedded.TemporalOptions{
-			DataDir: cfg.DataDir, Postgres: temporalPG, HostPort: "127.0.0.1:0", Namespace: cfg.Temporal.Namespace,
-			Retention: cfg.Temporal.Retention, Logger: logger.With("component", "temporal-server"),
-		})
+		var stop func()
+		tsrv, stop, err = startTemporal(ctx, cfg, temporalPG, logger, logf)
 		if err != nil {
 			return err
 		}
-		defer tsrv.Stop()
+		defer stop()
 		cfg.Temporal.HostPort = tsrv.HostPort()
 	}
 	db, err := assembly.OpenStore(ctx, cfg, true)
@@ -157,8 +117,6 @@ func RunStack(ctx context.Context, f Stack, o Options, stdout, stderr io.Writer)
 	if err := worker.EnsureSearchAttributes(ctx, c, cfg.Temporal.Namespace); err != nil {
 		return err
 	}
-	cfg.API.RateLimit = 0 // the bench's clients share a token per role: measure Guichet, not api.rate_limit
-	cfg.Web.ShutdownGrace = 5 * time.Second
 	webApp, err := assembly.New(cfg, db, c, assembly.Options{Parts: assembly.Web, Logger: logger, Registry: reg})
 	if err != nil {
 		return err
@@ -166,51 +124,26 @@ func RunStack(ctx context.Context, f Stack, o Options, stdout, stderr io.Writer)
 	runCtx, cancel := context.WithCancel(ctx)
 	s := assembly.NewGroup(runCtx)
 	webApp.Start(s)
-
-	// The worker side runs in its own group so that it can be stopped,
-	// restarted, and replaced by a worker process in the open section.
 	assembly.SizeWorkflowCache(cfg)
-	stopBG := func() error { return nil }
-	startWorker := func() error {
-		app, err := assembly.New(cfg, db, c, assembly.Options{Parts: assembly.Worker, Logger: logger})
-		if err != nil {
-			return err
-		}
-		wctx, wcancel := context.WithCancel(runCtx)
-		ws := assembly.NewGroup(wctx)
-		app.Start(ws)
-		stopBG = func() error { wcancel(); return ws.Wait() }
-		return nil
-	}
-	stopWorker := func() error {
-		err := stopBG()
-		stopBG = func() error { return nil }
-		sdkworker.PurgeStickyWorkflowCache() // frees the cached workflows once no worker is left
-		return err
-	}
-	if err := startWorker(); err != nil {
-		cancel()
-		return err
-	}
-	restart := func(ctx context.Context) error {
-		if err := stopWorker(); err != nil {
-			return fmt.Errorf("stop worker: %w", err)
-		}
-		return startWorker()
-	}
+	ws := &workerSide{ctx: runCtx, app: func() (*assembly.App, error) {
+		return assembly.New(cfg, db, c, assembly.Options{Parts: assembly.Worker, Logger: logger})
+	}}
 	defer func() {
-		_ = stopBG()
+		_ = ws.Stop()
 		cancel()
 		if err := s.Wait(); err != nil {
 			logf("web: %v", err)
 		}
 	}()
+	if err := ws.Start(); err != nil {
+		return err
+	}
 	if err := waitHealthy(ctx, cfg.Web.BaseURL+"/healthz"); err != nil {
 		return err
 	}
 	env := Env{BaseURL: cfg.Web.BaseURL, Temporal: c, DB: db, Academy: f.Academy,
-		RestartWorker: restart, Logf: logf, WorkflowCacheSize: cfg.Worker.WorkflowCacheSize,
-		StopWorker: stopWorker, StartWorker: startWorker,
+		RestartWorker: ws.Restart, Logf: logf, WorkflowCacheSize: cfg.Worker.WorkflowCacheSize,
+		StopWorker: ws.Stop, StartWorker: ws.Start,
 		StartWorkerProcess: func(ctx context.Context) (WorkerProcess, error) {
 			p, err := startWorkerProcess(ctx, f.ConfigPath, cfg, logf)
 			if err != nil {
@@ -242,19 +175,135 @@ func RunStack(ctx context.Context, f Stack, o Options, stdout, stderr io.Writer)
 	if runErr != nil {
 		r.Notes = append(r.Notes, "The run stopped early: "+runErr.Error())
 	}
-	// A run's benchmarks.json is the run itself (Report), as it has
-	// always been; `guichet bench report` reads it.
-	var js bytes.Buffer
-	if err := r.WriteJSON(&js); err != nil {
-		return err
-	}
-	if err := WriteReport(f.Out, Assemble([]*Report{r}), js.Bytes(), stdout); err != nil {
+	if err := writeRun(f.Out, r, stdout); err != nil {
 		return err
 	}
 	if f.Out != "" {
 		logf("wrote %s and %s", filepath.Join(f.Out, "BENCHMARKS.md"), filepath.Join(f.Out, "benchmarks.json"))
 	}
 	return runErr
+}
+
+// startTemporal starts the embedded Temporal server of the stack, on
+// SQLite in the data directory or, with pg, in PostgreSQL; stop stops it
+// and drops pg's databases.
+func startTemporal(ctx context.Context, cfg config.Config, pg *embedded.PostgresOptions, logger *slog.Logger,
+	logf func(string, ...any)) (*embedded.Temporal, func(), error) {
+	drop := func() {}
+	if pg != nil {
+		logf("Temporal persisted in PostgreSQL databases %s and %s", pg.Database, pg.VisibilityDatabase)
+		drop = func() {
+			if err := embedded.DropPostgresDatabases(*pg); err != nil {
+				logf("%v", err)
+			}
+		}
+	}
+	tsrv, err := embedded.StartTemporal(ctx, embedded.TemporalOptions{
+		DataDir: cfg.DataDir, Postgres: pg, HostPort: "127.0.0.1:0", Namespace: cfg.Temporal.Namespace,
+		Retention: cfg.Temporal.Retention, Logger: logger.With("component", "temporal-server"),
+	})
+	if err != nil {
+		drop()
+		return nil, nil, err
+	}
+	return tsrv, func() { _ = tsrv.Stop(); drop() }, nil
+}
+
+// config is the configuration of the bench's stack on dataDir, the shape
+// the report names, and the scratch PostgreSQL databases of the
+// production shape's embedded Temporal (nil otherwise).
+func (f Stack) config(dataDir string) (config.Config, Shape, *embedded.PostgresOptions, error) {
+	webAddr, err := freeLoopbackAddr()
+	if err != nil {
+		return config.Config{}, Shape{}, nil, err
+	}
+	overrides := map[string]any{
+		"data_dir": dataDir, "web.addr": webAddr, "web.base_url": "http://" + webAddr,
+		"temporal.ui_addr": "", "mail.listen_addr": "", "log.level": "warn",
+	}
+	shape := Shape{Name: f.Shape, AppDB: store.DriverSQLite, Temporal: "embedded in-process server, SQLite file (WAL)"}
+	if f.Postgres != "" {
+		overrides["database.driver"], overrides["database.dsn"] = store.DriverPostgres, f.Postgres
+		shape.AppDB = store.DriverPostgres
+	}
+	// The production shape's Temporal persists in two scratch databases of
+	// the application's PostgreSQL server, dropped at the end.
+	var temporalPG *embedded.PostgresOptions
+	switch {
+	case f.Temporal != "":
+		overrides["temporal.host_port"] = f.Temporal
+		shape.Temporal = "external server at " + f.Temporal
+	case f.Shape == "production":
+		var b [4]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return config.Config{}, Shape{}, nil, err
+		}
+		prefix := "guichet_bench_" + hex.EncodeToString(b[:])
+		temporalPG = &embedded.PostgresOptions{DSN: f.Postgres, Database: prefix + "_temporal", VisibilityDatabase: prefix + "_visibility"}
+		shape.Temporal = fmt.Sprintf("embedded in-process server persisted in PostgreSQL (plugin postgres12, databases %s and %s on the application's PostgreSQL server, SQL visibility)",
+			temporalPG.Database, temporalPG.VisibilityDatabase)
+	}
+	cfg, err := config.Load(f.ConfigPath, overrides)
+	if err != nil {
+		return config.Config{}, Shape{}, nil, err
+	}
+	cfg.API.RateLimit = 0 // the bench's clients share a token per role: measure Guichet, not api.rate_limit
+	cfg.Web.ShutdownGrace = 5 * time.Second
+	return cfg, shape, temporalPG, nil
+}
+
+// workerSide is the worker part of the bench's stack, run in a group of
+// its own so that it can be stopped, restarted, and replaced by a worker
+// process in the open section. A stopped worker cannot start again: each
+// start assembles a new one.
+type workerSide struct {
+	ctx  context.Context
+	app  func() (*assembly.App, error)
+	stop func() error // nil when stopped
+}
+
+// Start assembles and starts the worker part.
+func (w *workerSide) Start() error {
+	app, err := w.app()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(w.ctx)
+	g := assembly.NewGroup(ctx)
+	app.Start(g)
+	w.stop = func() error { cancel(); return g.Wait() }
+	return nil
+}
+
+// Stop stops the worker part, if running, and empties the SDK's workflow
+// cache.
+func (w *workerSide) Stop() error {
+	var err error
+	if w.stop != nil {
+		err = w.stop()
+		w.stop = nil
+	}
+	sdkworker.PurgeStickyWorkflowCache() // frees the cached workflows once no worker is left
+	return err
+}
+
+// Restart stops the worker part and starts a new one.
+func (w *workerSide) Restart(context.Context) error {
+	if err := w.Stop(); err != nil {
+		return fmt.Errorf("stop worker: %w", err)
+	}
+	return w.Start()
+}
+
+// writeRun writes the report of run r to out (see WriteReport). A run's
+// benchmarks.json is the run itself (Report), as it has always been;
+// `guichet bench report` reads it.
+func writeRun(out string, r *Report, stdout io.Writer) error {
+	var js bytes.Buffer
+	if err := r.WriteJSON(&js); err != nil {
+		return err
+	}
+	return WriteReport(out, Assemble([]*Report{r}), js.Bytes(), stdout)
 }
 
 // waitHealthy waits until url answers 200.
