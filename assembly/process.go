@@ -12,7 +12,9 @@ import (
 	temporallog "go.temporal.io/sdk/log"
 
 	"guichet/config"
+	"guichet/demo"
 	"guichet/store"
+	"guichet/worker"
 )
 
 // OpenStore opens and, when migrate is true, migrates the application
@@ -111,4 +113,29 @@ func LogWarnings(logger *slog.Logger, cfg config.Config) {
 	for _, w := range cfg.Warnings() {
 		logger.Warn("configuration", "warning", w)
 	}
+}
+
+// OpenDemo opens and migrates the database of cfg, loads the demo data
+// into it when it has none (fresh), connects to Temporal and registers
+// Guichet's search attributes: what guichet dev and guichet bench open
+// once their embedded Temporal server runs. The caller closes db and c.
+func OpenDemo(ctx context.Context, cfg config.Config, logger *slog.Logger, metrics client.MetricsHandler) (db *store.DB, c client.Client, fresh bool, err error) {
+	db, err = OpenStore(ctx, cfg, true)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if fresh, err = demo.Load(ctx, db, cfg.Academies, logger); err != nil {
+		_ = db.Close() // the demo error is the one to report
+		return nil, nil, false, fmt.Errorf("demo data: %w", err)
+	}
+	if c, err = DialTemporal(cfg, logger, metrics, false); err != nil {
+		_ = db.Close() // the dial error is the one to report
+		return nil, nil, false, err
+	}
+	if err = worker.EnsureSearchAttributes(ctx, c, cfg.Temporal.Namespace); err != nil {
+		c.Close()
+		_ = db.Close() // the registration error is the one to report
+		return nil, nil, false, err
+	}
+	return db, c, fresh, nil
 }

@@ -18,10 +18,8 @@ import (
 
 	"guichet/assembly"
 	"guichet/config"
-	"guichet/demo"
 	"guichet/embedded"
 	"guichet/store"
-	"guichet/worker"
 )
 
 // Stack says which stack RunStack assembles and where the report goes:
@@ -101,22 +99,12 @@ func RunStack(ctx context.Context, f Stack, o Options, stdout, stderr io.Writer)
 		defer stop()
 		cfg.Temporal.HostPort = tsrv.HostPort()
 	}
-	db, err := assembly.OpenStore(ctx, cfg, true)
+	db, c, _, err := assembly.OpenDemo(ctx, cfg, logger, metrics)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := demo.Load(ctx, db, cfg.Academies, logger); err != nil {
-		return fmt.Errorf("demo data: %w", err)
-	}
-	c, err := assembly.DialTemporal(cfg, logger, metrics, false)
-	if err != nil {
-		return err
-	}
 	defer c.Close()
-	if err := worker.EnsureSearchAttributes(ctx, c, cfg.Temporal.Namespace); err != nil {
-		return err
-	}
 	webApp, err := assembly.New(cfg, db, c, assembly.Options{Parts: assembly.Web, Logger: logger, Registry: reg})
 	if err != nil {
 		return err

@@ -16,7 +16,6 @@ import (
 	"guichet/demo"
 	"guichet/embedded"
 	"guichet/identity"
-	"guichet/worker"
 )
 
 // runDev runs `guichet dev`: the whole embedded stack in one process.
@@ -53,24 +52,12 @@ func runDev(ctx context.Context, cfg config.Config, out io.Writer) error {
 	}
 	defer tsrv.Stop()
 
-	db, err := assembly.OpenStore(ctx, cfg, true)
+	db, c, fresh, err := assembly.OpenDemo(ctx, cfg, logger, metrics)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	fresh, err := demo.Load(ctx, db, cfg.Academies, logger)
-	if err != nil {
-		return fmt.Errorf("demo data: %w", err)
-	}
-
-	c, err := assembly.DialTemporal(cfg, logger, metrics, false)
-	if err != nil {
-		return err
-	}
 	defer c.Close()
-	if err := worker.EnsureSearchAttributes(ctx, c, cfg.Temporal.Namespace); err != nil {
-		return err
-	}
 	if err := identity.EnsureSchedule(ctx, c, cfg); err != nil {
 		logger.Warn("planification de la synchronisation de l'annuaire", "err", err)
 	}

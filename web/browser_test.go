@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -167,4 +168,105 @@ func TestBrowserSignInHomeSignOut(t *testing.T) {
 	for _, p := range problems.list() {
 		t.Errorf("browser console: %s", p)
 	}
+}
+
+// screenshotDir is where browser tests save what a person may look at
+// (gitignored).
+var screenshotDir = filepath.Join("..", "test-output", "screenshots")
+
+// screenshot saves the whole page as test-output/screenshots/name.png.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	// Quality 100 gives a PNG (below 100, a JPEG).
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// axeViolation is an axe-core finding, reduced to what a failure message
+// needs.
+type axeViolation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+// axeAudit runs axe-core (web/testdata/axe.min.js, injected through the
+// DevTools protocol, so the CSP does not apply) on the current page once
+// the DSFR's script has set up its components, and fails on any serious
+// or critical WCAG 2.1 A/AA violation.
+func axeAudit(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	// Audit the page as people see it: once the DSFR's script has set up
+	// its components (it marks <html data-fr-js>; it also drops the
+	// header menu's aria-labelledby, which axe flags on a div without role).
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.documentElement.hasAttribute("data-fr-js")`)); err != nil {
+		t.Fatalf("DSFR script on %s: %v", page, err)
+	}
+	for _, v := range axeRun(t, ctx, page) {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Errorf("%s: accessibility (%s) %s: %s at %v", page, v.Impact, v.ID, v.Help, v.Nodes)
+		}
+	}
+}
+
+// axeAuditAll is axeAudit failing on every violation, whatever its impact,
+// without waiting for the DSFR's script.
+func axeAuditAll(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	for _, v := range axeRun(t, ctx, page) {
+		t.Errorf("accessibility of %s: %s (%s): %s — %v", page, v.ID, v.Impact, v.Help, v.Nodes)
+	}
+}
+
+// axeRun injects axe-core into the current page and returns its WCAG 2.1
+// A and AA violations (five nodes each at most).
+func axeRun(t *testing.T, ctx context.Context, page string) []axeViolation {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("axe-core: %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(src)+"\n;true")); err != nil {
+		t.Fatalf("inject axe-core on %s: %v", page, err)
+	}
+	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](`
+		axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]})
+		  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact || "", help: v.help,
+		    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))})))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe-core on %s: %v", page, err)
+	}
+	return violations
+}
+
+// pageText reads the rendered text of the first element matching sel,
+// spaces collapsed.
+func pageText(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	return elementText(t, ctx, sel, chromedp.Text(chromedp.CSS(sel)))
+}
+
+// textContent reads the text content (not its CSS-transformed rendering)
+// of the first element matching sel, spaces collapsed.
+func textContent(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	return elementText(t, ctx, sel, chromedp.TextContent(chromedp.CSS(sel)))
+}
+
+func elementText(t *testing.T, ctx context.Context, sel string, read chromedp.Action[string]) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, read)
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
