@@ -27,30 +27,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func TestBenchCommandRefusesBadFlags(t *testing.T) {
-	cases := []struct {
-		name     string
-		args     []string
-		contains string
-	}{
-		{"an unknown section is named", []string{"bench", "--sections", "creation,speed"}, `unknown section "speed"`},
-		{"the production shape needs a PostgreSQL DSN", []string{"bench", "--shape", "production"}, "--postgres"},
-		{"a zero concurrency is refused", []string{"bench", "--concurrency", "0"}, "--concurrency"},
-		{"PostgreSQL without the production shape is refused", []string{"bench", "--postgres", "postgres://x/y"}, "--shape production"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			if code := Run("dev", tc.args, &out, &errOut); code != exitConfig {
-				t.Fatalf("exit code = %d, want %d; stderr: %s", code, exitConfig, errOut.String())
-			}
-			if !strings.Contains(errOut.String(), tc.contains) {
-				t.Fatalf("stderr does not mention %q:\n%s", tc.contains, errOut.String())
-			}
-		})
-	}
-}
-
 // TestBenchCommandSmoke runs every section with three operations at
 // concurrency 1 on the embedded stack and checks the report files.
 func TestBenchCommandSmoke(t *testing.T) {

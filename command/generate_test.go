@@ -13,34 +13,6 @@ import (
 	"guichet/store"
 )
 
-func TestGenerateCommandRefusesBadFlags(t *testing.T) {
-	cases := []struct {
-		name     string
-		args     []string
-		contains string
-	}{
-		{"a negative count is refused", []string{"generate", "--tickets", "-5"}, "--tickets"},
-		{"nothing to generate is refused", []string{"generate", "--tickets", "0", "--articles", "0"}, "nothing to generate"},
-		{"more tickets than a generated number can index are refused", []string{"generate", "--tickets", "10000000"}, "at most 9999999"},
-		{"an empty académie code is refused", []string{"generate", "--academies", "creteil,,rouen"}, "--academies"},
-		{"no requester per académie is refused", []string{"generate", "--people", "0"}, "--people"},
-		{"a stray argument is refused", []string{"generate", "beaucoup"}, `unexpected argument "beaucoup"`},
-		{"a number that is not one is refused", []string{"generate", "--tickets", "mille"}, "invalid value"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv("GUICHET_DATA_DIR", t.TempDir())
-			var out, errOut bytes.Buffer
-			if code := Run("dev", tc.args, &out, &errOut); code != exitConfig {
-				t.Fatalf("exit code = %d, want %d; stderr: %s", code, exitConfig, errOut.String())
-			}
-			if !strings.Contains(errOut.String(), tc.contains) {
-				t.Fatalf("stderr does not mention %q:\n%s", tc.contains, errOut.String())
-			}
-		})
-	}
-}
-
 func TestGenerateCommandFillsAnEmptyDatabaseAppendsAndSparesRealTickets(t *testing.T) {
 	dir := t.TempDir()
 	gen := func(t *testing.T, extra ...string) (int, string, string) {
