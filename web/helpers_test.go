@@ -15,7 +15,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
 
-	"guichet/assembly"
 	"guichet/assembly/stacktest"
 	"guichet/config"
 	"guichet/store"
@@ -43,8 +42,8 @@ type env struct {
 }
 
 // newEnv seeds an académie (Créteil, with news) and returns a server over
-// db built from cfg by the shared assembly, with Temporal client tc (may
-// be nil).
+// db built from cfg by the shared stack helper (stacktest.New), with
+// Temporal client tc (may be nil) and no worker.
 func newEnv(t *testing.T, db *store.DB, cfg config.Config, tc client.Client) *env {
 	t.Helper()
 	ctx := context.Background()
@@ -56,11 +55,8 @@ func newEnv(t *testing.T, db *store.DB, cfg config.Config, tc client.Client) *en
 	if err := db.CreateNews(ctx, news); err != nil {
 		t.Fatal(err)
 	}
-	app, err := assembly.New(cfg, db, tc, assembly.Options{Parts: assembly.Web})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{t: t, db: db, srv: app.Web, reg: app.Registry}
+	st := stacktest.New(t, cfg, stacktest.WithDB(db), stacktest.WithTemporalClient(tc), stacktest.WithoutSeed())
+	return &env{t: t, db: db, srv: st.Web, reg: st.Registry}
 }
 
 // person creates a person of Créteil with a local account and roles.
@@ -153,6 +149,21 @@ func (b *browser) signIn(login string) {
 	if resp.StatusCode != http.StatusSeeOther {
 		b.t.Fatalf("sign-in of %s: status %d", login, resp.StatusCode)
 	}
+}
+
+// signedIn returns a browser signed in as login.
+func (e *env) signedIn(t *testing.T, login string) *browser {
+	t.Helper()
+	b := e.browser(t)
+	b.signIn(login)
+	return b
+}
+
+// postForm sends form to target with the CSRF token of page.
+func (b *browser) postForm(page, target string, form url.Values) *http.Response {
+	b.t.Helper()
+	form.Set("_csrf", b.csrf(page))
+	return b.do(http.MethodPost, target, form)
 }
 
 // parse reads an HTML response into a DOM.

@@ -150,11 +150,3 @@ func (st *testStack) waitTicket(t *testing.T, number, what string, cond func(*st
 	t.Helper()
 	return st.stack.WaitTicket(t, number, what, cond)
 }
-
-// signedIn returns a browser signed in as login.
-func (st *testStack) signedIn(t *testing.T, login string) *browser {
-	t.Helper()
-	b := st.browser(t)
-	b.signIn(login)
-	return b
-}

@@ -66,6 +66,7 @@ type Option func(*settings)
 
 type settings struct {
 	db       *store.DB
+	client   client.Client
 	temporal bool
 	seed     bool
 	listener bool
@@ -78,8 +79,15 @@ type settings struct {
 func WithDB(db *store.DB) Option { return func(s *settings) { s.db = db } }
 
 // WithoutTemporal starts no Temporal server and no worker: the web app
-// alone, with a nil Temporal client (handler tests).
-func WithoutTemporal() Option { return func(s *settings) { s.temporal = false } }
+// alone, with a nil Temporal client and no intake (handler tests).
+func WithoutTemporal() Option { return WithTemporalClient(nil) }
+
+// WithTemporalClient starts no Temporal server and no worker: the web app
+// alone on client c (one that cannot connect, say; nil is
+// WithoutTemporal).
+func WithTemporalClient(c client.Client) Option {
+	return func(s *settings) { s.temporal, s.client = false, c }
+}
 
 // WithoutSeed leaves the database as it is (the test seeds its own).
 func WithoutSeed() Option { return func(s *settings) { s.seed = false } }
@@ -116,7 +124,7 @@ func New(t *testing.T, cfg config.Config, opts ...Option) *Stack {
 		s.db = storetest.SQLite(t)
 	}
 	st := &Stack{}
-	var c client.Client
+	c := s.client
 	if s.temporal {
 		st.Server = temporaltest.NewServer(temporaltest.WithT(t))
 		c = st.Server.GetDefaultClient()
