@@ -20,11 +20,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
+	"guichet/assembly/stacktest"
 	"guichet/store"
 	"guichet/store/storetest"
-	"guichet/web"
 	"guichet/workflows"
 )
 
@@ -586,11 +584,9 @@ func TestSecretsNeverReachTheLogs(t *testing.T) {
 	cfg.Auth.MaxFailuresPerLogin = 50
 	cfg.Auth.MaxFailuresPerAddress = 50
 	cfg.Auth.FailureWindow = time.Minute
-	srv, err := web.New(web.Deps{Config: cfg, DB: db, Registry: prometheus.NewRegistry(), Logger: slog.New(logs)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, db: db, srv: srv}
+	st := stacktest.New(t, cfg, stacktest.WithDB(db), stacktest.WithoutTemporal(), stacktest.WithoutSeed(),
+		stacktest.WithLogger(slog.New(logs)))
+	e := &env{t: t, db: db, srv: st.Web, reg: st.Registry}
 	e.person("agent")
 	b := e.browser(t)
 	wrong := "Mauvais-Mot-De-Passe-8812"
