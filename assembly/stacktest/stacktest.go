@@ -70,7 +70,6 @@ type settings struct {
 	temporal bool
 	seed     bool
 	listener bool
-	parts    assembly.Parts
 	logger   *slog.Logger
 }
 
@@ -171,7 +170,7 @@ func serveListener(t testing.TB, app *assembly.App) string {
 	done := make(chan error, 1)
 	go func() { done <- app.Listener.Serve(ln) }()
 	t.Cleanup(func() {
-		app.Listener.Close()
+		_ = app.Listener.Close() // the test is over; Serve reports the end
 		<-done
 	})
 	return ln.Addr().String()
