@@ -100,14 +100,8 @@ func TestBrowserSignInHomeSignOut(t *testing.T) {
 	e.person("agent.creteil")
 	base := e.listen(t)
 
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	var problems consoleProblems
-	problems.watch(watchCtx)
-
 	// A generous bound, so a hung browser fails the test rather than CI.
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
+	ctx, problems := browserSession(t, ctx, 90*time.Second)
 
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/"),
@@ -269,4 +263,43 @@ func elementText(t *testing.T, ctx context.Context, sel string, read chromedp.Ac
 		t.Fatalf("text of %s: %v", sel, err)
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// browserSession watches the console of the browser of ctx until the end
+// of the test and bounds the test's browsing to limit (a generous bound,
+// so that a hung browser fails the test rather than CI). It returns the
+// bounded context and the problems the console shows.
+func browserSession(t *testing.T, ctx context.Context, limit time.Duration) (context.Context, *consoleProblems) {
+	t.Helper()
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	t.Cleanup(stopWatch)
+	problems := &consoleProblems{}
+	problems.watch(watchCtx)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	t.Cleanup(cancel)
+	return ctx, problems
+}
+
+// browserSteps returns step, which runs actions in ctx and fails the test
+// with what when one fails.
+func browserSteps(t *testing.T, ctx context.Context) func(what string, actions ...chromedp.Action[chromedp.Void]) {
+	return func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+}
+
+// signInActions opens url, signs login in through the sign-in form it
+// shows, and waits until the element ready is visible.
+func signInActions(url, login, ready string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.CSS(`#form-connexion`)),
+		chromedp.SendKeys(chromedp.CSS(`#login`), login),
+		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
+		chromedp.Click(chromedp.CSS(`#valider`)),
+		chromedp.WaitVisible(chromedp.CSS(ready)),
+	)
 }

@@ -26,26 +26,11 @@ func TestBrowserSearchAndArticle(t *testing.T) {
 	}
 	base := w.e.listen(t)
 
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	var problems consoleProblems
-	problems.watch(watchCtx)
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
+	ctx, problems := browserSession(t, ctx, 2*time.Minute)
 
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	step := browserSteps(t, ctx)
 	step("sign in",
-		chromedp.Navigate(base+"/connexion"),
-		chromedp.WaitVisible(chromedp.CSS(`#form-connexion`)),
-		chromedp.SendKeys(chromedp.CSS(`#login`), "agent"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
-		chromedp.Click(chromedp.CSS(`#valider`)),
-		chromedp.WaitVisible(chromedp.CSS(`#utilisateur`)),
+		signInActions(base+"/connexion", "agent", `#utilisateur`),
 	)
 	step("search from the header",
 		chromedp.WaitVisible(chromedp.CSS(`#recherche-q`)),

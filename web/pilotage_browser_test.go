@@ -24,21 +24,10 @@ func TestBrowserSupervisorDashboardNewsRouting(t *testing.T) {
 	base := st.listen(t)
 	db := st.db
 
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	var problems consoleProblems
-	problems.watch(watchCtx)
-
 	// A generous bound (the machine is shared): a hung browser fails the
 	// test rather than CI.
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
-	defer cancel()
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	ctx, problems := browserSession(t, ctx, 10*time.Minute)
+	step := browserSteps(t, ctx)
 	signIn := func(login, waitFor string) {
 		t.Helper()
 		step("sign in as "+login,

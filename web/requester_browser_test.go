@@ -45,34 +45,18 @@ func TestBrowserRequesterJourney(t *testing.T) {
 	st := newTestStack(t)
 	base := st.listen(t)
 
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	var problems consoleProblems
-	problems.watch(watchCtx)
-
 	// A generous bound, so a hung browser fails the test rather than CI.
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
+	ctx, problems := browserSession(t, ctx, 3*time.Minute)
 
 	file := filepath.Join(t.TempDir(), "capture-ecran.png")
 	if err := os.WriteFile(file, pngBytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	step := browserSteps(t, ctx)
 
 	step("sign in",
-		chromedp.Navigate(base+"/connexion"),
-		chromedp.WaitVisible(chromedp.CSS(`#form-connexion`)),
-		chromedp.SendKeys(chromedp.CSS(`#login`), "agent"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
-		chromedp.Click(chromedp.CSS(`#valider`)),
-		chromedp.WaitVisible(chromedp.CSS(`#actualites`)),
+		signInActions(base+"/connexion", "agent", `#actualites`),
 	)
 
 	step("Alt+N opens the new-incident form",

@@ -110,20 +110,10 @@ func TestBrowserRequesterLists(t *testing.T) {
 	st.resolve(t, refused)
 	base := st.listen(t)
 
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	var problems consoleProblems
-	problems.watch(watchCtx)
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
+	ctx, problems := browserSession(t, ctx, 3*time.Minute)
 
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/incidents"),
-		chromedp.WaitVisible(chromedp.CSS(`#form-connexion`)),
-		chromedp.SendKeys(chromedp.CSS(`#login`), "agent"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
-		chromedp.Click(chromedp.CSS(`#valider`)),
-		chromedp.WaitVisible(chromedp.CSS(`#table-incidents`)),
+		signInActions(base+"/incidents", "agent", `#table-incidents`),
 	)
 	if err != nil {
 		t.Fatalf("sign in to Suivi des incidents: %v", err)

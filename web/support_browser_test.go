@@ -5,7 +5,6 @@ package web_test
 // an axe-core accessibility audit and a screenshot of each screen.
 
 import (
-	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -26,21 +25,11 @@ func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 	older := st.submit(t, "collegue", ticketOpts{description: "L'imprimante du 2e étage bourre."})
 	base := st.listen(t)
 
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	var problems consoleProblems
-	problems.watch(watchCtx)
 	// A generous bound, so a hung browser fails the test rather than CI.
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
+	ctx, problems := browserSession(t, ctx, 3*time.Minute)
 
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/support/file"),
-		chromedp.WaitVisible(chromedp.CSS(`#form-connexion`)),
-		chromedp.SendKeys(chromedp.CSS(`#login`), "tech"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
-		chromedp.Click(chromedp.CSS(`#valider`)),
-		chromedp.WaitVisible(chromedp.CSS(`#file`)),
+		signInActions(base+"/support/file", "tech", `#file`),
 	)
 	if err != nil {
 		t.Fatalf("sign in to the queue: %v", err)
