@@ -66,18 +66,20 @@ const (
 // *config.Error exits with exitConfig, any other with exitFailure.
 type command func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
-// commands are the subcommands by name (version aside).
-var commands = map[string]command{
-	"dev":            withConfig("dev", runDev),
-	"migrate":        withConfig("migrate", runMigrate),
-	"web":            withConfig("web", runWeb),
-	"worker":         withConfig("worker", runWorker),
-	"temporal-setup": withConfig("temporal-setup", runTemporalSetup),
-	"temporal":       withConfig("temporal", runTemporal),
-	"directory":      runDirectory,
-	"token":          runToken,
-	"bench":          runBench,
-	"generate":       runGenerate,
+// commands returns the subcommands by name (version aside).
+func commands() map[string]command {
+	return map[string]command{
+		"dev":            withConfig("dev", runDev),
+		"migrate":        withConfig("migrate", runMigrate),
+		"web":            withConfig("web", runWeb),
+		"worker":         withConfig("worker", runWorker),
+		"temporal-setup": withConfig("temporal-setup", runTemporalSetup),
+		"temporal":       withConfig("temporal", runTemporal),
+		"directory":      runDirectory,
+		"token":          runToken,
+		"bench":          runBench,
+		"generate":       runGenerate,
+	}
 }
 
 // failure ends a command with exit status code. name, when set, is the
@@ -122,7 +124,7 @@ func Run(version string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "guichet", version)
 		return 0
 	}
-	cmd, ok := commands[name]
+	cmd, ok := commands()[name]
 	if !ok {
 		fmt.Fprintf(stderr, "guichet: unknown command %q\n\n%s", name, usage)
 		return exitConfig
