@@ -65,7 +65,8 @@ func newStack(t *testing.T, db *store.DB) *stack {
 	if err := worker.EnsureSearchAttributes(context.Background(), st.Temporal, st.Server.GetDefaultNamespace()); err != nil {
 		t.Fatal(err)
 	}
-	st.AddPerson(t, "tech2", "TECH2", "Camille", store.RoleTechnician)
+	st.AddTechnician(t, &store.Person{AcademyCode: "creteil", Login: "tech2", LastName: "TECH2", FirstName: "Camille",
+		Email: "tech2@ac-creteil.fr"})
 	people := map[string]int64{}
 	for login, p := range st.People {
 		people[login] = p.ID

@@ -40,20 +40,8 @@ const (
 // extraPerson adds a person with a local account and one role in academy.
 func (st *testStack) extraPerson(t *testing.T, login, academy, role string) *store.Person {
 	t.Helper()
-	ctx := context.Background()
-	p := &store.Person{AcademyCode: academy, Login: login, LastName: "DUPONT", FirstName: "Léa",
-		Email: login + "@ac-" + academy + ".fr", Entity: "EN/ACADEMIE/" + strings.ToUpper(academy)}
-	if err := st.db.CreatePerson(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.db.SetPassword(ctx, p.ID, testPassword); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.db.GrantRole(ctx, p.ID, academy, role); err != nil {
-		t.Fatal(err)
-	}
-	st.people[login] = p
-	return p
+	return st.stack.AddPerson(t, &store.Person{AcademyCode: academy, Login: login, LastName: "DUPONT", FirstName: "Léa",
+		Email: login + "@ac-" + academy + ".fr", Entity: "EN/ACADEMIE/" + strings.ToUpper(academy)}, role)
 }
 
 // probe is one request of an intruder.

@@ -76,6 +76,11 @@ func Seed(t testing.TB, db *store.DB) *World {
 			Email: p.login + "@ac-" + p.academy + ".fr", Phone: "01 57 02 60 00", Location: p.location,
 			Entity: p.entity, Service: "DSI", Office: "214"}
 		w.add(t, person, p.role, p.account)
+		if p.role == store.RoleTechnician {
+			if err := db.AddMember(ctx, g.ID, person.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	for _, a := range []*store.Asset{
 		{PersonID: w.People["agent"].ID, Kind: "Écran", Brand: "Dell", Model: "P2419H", Serial: "CN-0ABC-123", Maintenance: "Garantie 2027", Placement: "Bureau 214"},
@@ -134,13 +139,22 @@ func Load(t testing.TB, db *store.DB) *World {
 	return w
 }
 
-// AddPerson adds a person of Créteil with login, an account (Password)
-// and role; a technician joins the intake group.
-func (w *World) AddPerson(t testing.TB, login, last, first, role string) *store.Person {
+// AddPerson adds p (its académie, login and names set) with an account
+// (Password) and role in its académie, and returns it.
+func (w *World) AddPerson(t testing.TB, p *store.Person, role string) *store.Person {
 	t.Helper()
-	p := &store.Person{AcademyCode: "creteil", Login: login, LastName: last, FirstName: first,
-		Email: login + "@ac-creteil.fr", Entity: Entity}
 	w.add(t, p, role, true)
+	return p
+}
+
+// AddTechnician adds p as AddPerson does, a technician who is a member of
+// Créteil's intake group.
+func (w *World) AddTechnician(t testing.TB, p *store.Person) *store.Person {
+	t.Helper()
+	w.add(t, p, store.RoleTechnician, true)
+	if err := w.db.AddMember(context.Background(), w.Group, p.ID); err != nil {
+		t.Fatal(err)
+	}
 	return p
 }
 
@@ -157,11 +171,6 @@ func (w *World) add(t testing.TB, person *store.Person, role string, account boo
 	}
 	if role != "" {
 		if err := w.db.GrantRole(ctx, person.ID, person.AcademyCode, role); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if role == store.RoleTechnician {
-		if err := w.db.AddMember(ctx, w.Group, person.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
