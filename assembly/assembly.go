@@ -57,6 +57,9 @@ type Options struct {
 	Spool bool
 	// Sender options of the mail sender (tests shorten its delays).
 	Sender []mail.SenderOption
+	// Intake, when set, is the intake service instead of the one New
+	// builds (tests: one on another database, or with a fake Temporal).
+	Intake *intake.Service
 }
 
 // App is Guichet assembled on a database and a Temporal client. The parts
@@ -102,7 +105,10 @@ func New(cfg config.Config, db *store.DB, c client.Client, o Options) (*App, err
 		reg = prometheus.NewRegistry()
 	}
 	a := &App{Config: cfg, DB: db, Temporal: c, Logger: logger, Registry: reg, Parts: o.Parts}
-	if c != nil {
+	switch {
+	case o.Intake != nil:
+		a.Intake = o.Intake
+	case c != nil:
 		a.Intake = intake.New(db, c, cfg, logger.With("component", "intake"))
 		if o.Spool {
 			a.Intake.Spool = intake.NewSpool(cfg.SpoolDirectory())

@@ -22,6 +22,7 @@ import (
 
 	"guichet/assembly"
 	"guichet/config"
+	"guichet/intake"
 	"guichet/store"
 	"guichet/store/storetest"
 	"guichet/worker"
@@ -71,6 +72,7 @@ type settings struct {
 	seed     bool
 	listener bool
 	logger   *slog.Logger
+	intake   *intake.Service
 }
 
 // WithDB runs the stack on db (from storetest.Backends, say) instead of a
@@ -94,6 +96,10 @@ func WithoutSeed() Option { return func(s *settings) { s.seed = false } }
 // WithMailListener serves the listener of replies to mails on a loopback
 // port (Stack.SMTPAddr); it needs mail.listen_addr set (any value).
 func WithMailListener() Option { return func(s *settings) { s.listener = true } }
+
+// WithIntake gives the web app the intake service in (one on another
+// database, or with a fake Temporal).
+func WithIntake(in *intake.Service) Option { return func(s *settings) { s.intake = in } }
 
 // WithLogger gives the parts a logger (default: discarded).
 func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
@@ -136,7 +142,7 @@ func New(t *testing.T, cfg config.Config, opts ...Option) *Stack {
 	if !s.temporal {
 		parts = assembly.Web
 	}
-	app, err := assembly.New(cfg, s.db, c, assembly.Options{Parts: parts, Logger: s.logger})
+	app, err := assembly.New(cfg, s.db, c, assembly.Options{Parts: parts, Logger: s.logger, Intake: s.intake})
 	if err != nil {
 		t.Fatal(err)
 	}
