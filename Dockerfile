@@ -1,5 +1,7 @@
 # syntax=docker/dockerfile:1
-# Guichet: one static binary (web, worker, migrate, temporal-setup).
+# Guichet: one static binary with every subcommand (web, worker, migrate,
+# temporal-setup, temporal, reconcile, directory, token, dev, bench, generate, version);
+# docker-compose.yml runs migrate, temporal-setup, web and worker.
 # Build:  docker build -t guichet .
 # The first build compiles the Temporal server packages: expect 10–15 minutes;
 # the cache mounts make later builds take well under a minute.

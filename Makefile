@@ -50,9 +50,9 @@ workflowcheck:
 gosec:
 	$(GO) run $(GOSEC) -quiet ./...
 
-## bench: benchmarks only
+## bench: benchmarks only, on SQLite and on a throwaway PostgreSQL 15 (as `make test`)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	.ci/with-postgres $(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## bench-report: `guichet bench` on the embedded stack (loopback, temporary data directory);
 ## writes docs/BENCHMARKS.md and docs/benchmarks.json (flags: BENCH_FLAGS="--profile /tmp/prof")

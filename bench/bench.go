@@ -1,10 +1,13 @@
 // Package bench measures Guichet against the bare parts it is built from
 // (a Temporal workflow start, a bun insert), on one machine, in one run:
 // ticket creation and whole lifecycles through the REST API, open tickets
-// at rest, and reads at volume. The `guichet bench` command assembles the
-// stack (embedded Temporal, database, worker, web server) and calls Run;
-// WriteDocument and WriteJSON write the report; Assemble, ReadRuns and
-// WriteAssembled put several runs into one document.
+// at rest, and reads at volume. RunStack is `guichet bench`: it assembles
+// the stack (embedded Temporal, database, then worker and web app through
+// package assembly), starts a `guichet worker` child process when the
+// open-tickets section asks for one, calls Run and writes the report
+// (WriteReport: BENCHMARKS.md and benchmarks.json). ReadRuns and Assemble
+// put several runs into one Assembly, whose WriteDocument and WriteJSON
+// write it. Generate writes the volume of `guichet generate`.
 package bench
 
 import (

@@ -25,10 +25,9 @@ import (
 	"go.temporal.io/server/temporaltest"
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"guichet/activities"
+	"guichet/assembly/stacktest"
 	"guichet/config"
 	"guichet/intake"
-	"guichet/mail"
 	"guichet/store"
 	"guichet/store/storetest"
 	"guichet/worker"
@@ -45,13 +44,11 @@ const recordEnv = "GUICHET_RECORD_HISTORIES"
 // new workflow.GetVersion change a new directory.
 const recordSet = "local-activities"
 
-// waitLimit bounds every wait for an asynchronous outcome; it is a guard
-// against a hung test, not an assertion on speed.
-const waitLimit = 90 * time.Second
-
-// stack is one backend's running Guichet: database, in-process Temporal
-// server, worker with real activities and outbox.
+// stack is one backend's running Guichet (stacktest.New): database,
+// in-memory Temporal server, worker with real activities and outbox, and
+// the seeded directory with a second technician, tech2.
 type stack struct {
+	*stacktest.Stack
 	db     *store.DB
 	srv    *temporaltest.TestServer
 	client client.Client
@@ -62,72 +59,20 @@ type stack struct {
 
 func newStack(t *testing.T, db *store.DB) *stack {
 	t.Helper()
-	ctx := context.Background()
-	srv := temporaltest.NewServer(temporaltest.WithT(t))
-	c := srv.GetDefaultClient()
-	for range 2 { // the second call finds everything registered
-		if err := worker.EnsureSearchAttributes(ctx, c, srv.GetDefaultNamespace()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	outbox := mail.NewOutbox(db, config.Mail{From: "Guichet <guichet@ac-creteil.fr>"}, "https://guichet.test")
-	if err := outbox.Err(); err != nil {
+	st := stacktest.New(t, testConfig(slow()), stacktest.WithDB(db))
+	// stacktest registered the search attributes: a second call finds
+	// everything there.
+	if err := worker.EnsureSearchAttributes(context.Background(), st.Temporal, st.Server.GetDefaultNamespace()); err != nil {
 		t.Fatal(err)
 	}
-	acts := &activities.Activities{DB: db, Outbox: outbox, BaseURL: "https://guichet.test"}
-	w := worker.New(c, testConfig(slow()), acts)
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
+	st.AddTechnician(t, &store.Person{AcademyCode: "creteil", Login: "tech2", LastName: "TECH2", FirstName: "Camille",
+		Email: "tech2@ac-creteil.fr"})
+	people := map[string]int64{}
+	for login, p := range st.People {
+		people[login] = p.ID
 	}
-	t.Cleanup(w.Stop)
-
-	s := &stack{db: db, srv: srv, client: c, people: map[string]int64{}}
-	s.seed(t)
-	return s
-}
-
-// seed creates the académie, its platform group with two technicians, a
-// supervisor, two staff members and a category.
-func (s *stack) seed(t *testing.T) {
-	t.Helper()
-	ctx := context.Background()
-	if err := s.db.UpsertAcademy(ctx, &store.Academy{Code: "creteil", Name: "Créteil"}); err != nil {
-		t.Fatal(err)
-	}
-	g := &store.Group{AcademyCode: "creteil", Name: "Plateforme", Level: 1, Intake: true}
-	if err := s.db.CreateGroupUnaudited(ctx, g); err != nil {
-		t.Fatal(err)
-	}
-	s.group = g.ID
-	for _, p := range []struct{ login, role string }{
-		{"agent", store.RoleRequester}, {"collegue", store.RoleRequester},
-		{"tech", store.RoleTechnician}, {"tech2", store.RoleTechnician},
-		{"superviseur", store.RoleSupervisor},
-	} {
-		person := &store.Person{AcademyCode: "creteil", Login: p.login, LastName: strings.ToUpper(p.login),
-			FirstName: "Camille", Email: p.login + "@ac-creteil.fr"}
-		if err := s.db.CreatePerson(ctx, person); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.db.GrantRoleUnaudited(ctx, person.ID, "creteil", p.role); err != nil {
-			t.Fatal(err)
-		}
-		if p.role == store.RoleTechnician {
-			if err := s.db.AddGroupMemberUnaudited(ctx, g.ID, person.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-		s.people[p.login] = person.ID
-	}
-	root := &store.Category{AcademyCode: "creteil", Name: "Matériel"}
-	if err := s.db.CreateCategoryUnaudited(ctx, root); err != nil {
-		t.Fatal(err)
-	}
-	leaf := &store.Category{AcademyCode: "creteil", ParentID: &root.ID, Name: "Écran"}
-	if err := s.db.CreateCategoryUnaudited(ctx, leaf); err != nil {
-		t.Fatal(err)
-	}
-	s.cat = leaf.ID
+	return &stack{Stack: st, db: db, srv: st.Server, client: st.Temporal, people: people,
+		cat: st.Leaves["Écran"].ID, group: st.Group}
 }
 
 // timers are one scenario's lifecycle durations.
@@ -141,19 +86,10 @@ func slow() timers {
 }
 
 func testConfig(tm timers) config.Config {
-	return config.Config{
-		// Not the contract's default queue: worker and intake must agree.
-		Temporal: config.Temporal{TaskQueue: "guichet-e2e"},
-		Tickets: config.Tickets{
-			PickupDeadline: tm.pickup, ValidationDeadline: tm.validation,
-			ValidationReminder: tm.reminder, WaitingReminder: tm.waiting,
-			// Always open (but for the last minute of each day), so the
-			// pick-up deadline runs in wall-clock time.
-			OpeningHours: config.OpeningHours{TimeZone: "UTC", Open: "00:00", Close: "23:59",
-				Days: []int{1, 2, 3, 4, 5, 6, 7}, Holidays: "none"},
-		},
-		Academies: []config.Academy{{Code: "creteil", Name: "Créteil"}},
-	}
+	cfg := stacktest.Config()
+	cfg.Tickets.PickupDeadline, cfg.Tickets.ValidationDeadline = tm.pickup, tm.validation
+	cfg.Tickets.ValidationReminder, cfg.Tickets.WaitingReminder = tm.reminder, tm.waiting
+	return cfg
 }
 
 // submit files a ticket through intake and waits for the workflow's
@@ -169,7 +105,7 @@ func (s *stack) submit(t *testing.T, tm timers, requester, beneficiary string) s
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.waitTicket(t, number, "routed to the platform group", func(tk *store.Ticket) bool {
+	s.WaitTicket(t, number, "routed to the platform group", func(tk *store.Ticket) bool {
 		return tk.GroupID != nil && *tk.GroupID == s.group && tk.PickupDueAt != nil
 	})
 	tk, err := s.db.GetTicket(context.Background(), number)
@@ -180,62 +116,6 @@ func (s *stack) submit(t *testing.T, tm timers, requester, beneficiary string) s
 		t.Fatalf("ticket %s: workflow not marked started", number)
 	}
 	return number
-}
-
-// waitTicket polls the projection until cond holds.
-func (s *stack) waitTicket(t *testing.T, number, what string, cond func(*store.Ticket) bool) *store.Ticket {
-	t.Helper()
-	var last *store.Ticket
-	eventually(t, what, func() bool {
-		tk, err := s.db.GetTicket(context.Background(), number)
-		if err != nil {
-			t.Fatal(err)
-		}
-		last = tk
-		return cond(tk)
-	})
-	return last
-}
-
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitLimit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still waiting for: %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func (s *stack) actor(login string) workflows.Actor {
-	roles := map[string][]string{
-		"tech": {workflows.RoleTechnician}, "tech2": {workflows.RoleTechnician},
-		"superviseur": {workflows.RoleSupervisor},
-	}[login]
-	if roles == nil {
-		roles = []string{workflows.RoleRequester}
-	}
-	return workflows.Actor{PersonID: s.people[login], Roles: roles, Name: login}
-}
-
-// update sends an Update and returns its result.
-func (s *stack) update(t *testing.T, number, name string, arg any) workflows.UpdateResult {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	h, err := s.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.TicketWorkflowID(number), UpdateName: name, Args: []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err != nil {
-		t.Fatalf("update %s: %v", name, err)
-	}
-	var res workflows.UpdateResult
-	if err := h.Get(ctx, &res); err != nil {
-		t.Fatalf("update %s: %v", name, err)
-	}
-	return res
 }
 
 // check asserts the projected status and the timeline (mail records left
@@ -275,7 +155,7 @@ func (s *stack) kinds(t *testing.T, number string) []string {
 // queued) and records its history when asked to.
 func (s *stack) finish(t *testing.T, number, record string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	ctx, cancel := context.WithTimeout(context.Background(), stacktest.Wait)
 	defer cancel()
 	var final workflows.TicketState
 	if err := s.client.GetWorkflow(ctx, workflows.TicketWorkflowID(number), "").Get(ctx, &final); err != nil {
@@ -354,285 +234,305 @@ func sorted(s ...string) []string {
 }
 
 func TestTicketLifecycleEndToEnd(t *testing.T) {
+	scenarios := []struct {
+		name string
+		run  func(*testing.T, *stack)
+	}{
+		{"a refused resolution goes back to the technician, then is accepted", refusedThenAccepted},
+		{"a ticket accepted at the first resolution closes", acceptedAtFirstResolution},
+		{"an unvalidated resolution is reminded then closed automatically", unvalidatedResolutionClosesAutomatically},
+		{"a ticket withdrawn by its requester is cancelled", withdrawnTicketIsCancelled},
+		{"an unanswered question is reminded once", unansweredQuestionIsRemindedOnce},
+		{"a ticket not picked up in time is flagged late and offered to the least-loaded technician", lateTicketIsOfferedToTheLeastLoaded},
+		{"a ticket's database steps are markers in its history, not activity tasks", databaseStepsAreHistoryMarkers},
+		{"the namespace has every search attribute", namespaceHasEverySearchAttribute},
+		{"a submission made while Temporal is down is started once it is back", submissionWhileTemporalIsDown},
+	}
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		s := newStack(t, db)
-		ctx := context.Background()
-
-		t.Run("a refused resolution goes back to the technician, then is accepted", func(t *testing.T) {
-			n := s.submit(t, slow(), "agent", "collegue")
-			s.check(t, n, store.StatusNew, "created")
-			if as, err := db.Attachments(ctx, n); err != nil || len(as) != 1 {
-				t.Fatalf("attachments = %v, %v", as, err)
-			}
-
-			s.update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.actor("tech")})
-			tk := s.check(t, n, store.StatusInProgress, "created", "picked_up")
-			if tk.TechnicianID == nil || *tk.TechnicianID != s.people["tech"] || tk.PickedUpAt == nil {
-				t.Fatalf("after pick-up: %+v", tk)
-			}
-
-			s.update(t, n, workflows.UpdateRequestInfo, workflows.RequestInfoInput{Actor: s.actor("tech"), Question: "Quel est le modèle de l'écran ?"})
-			s.check(t, n, store.StatusWaiting, "created", "picked_up", "info_requested")
-
-			s.update(t, n, workflows.UpdateAddInfo, workflows.AddInfoInput{Actor: s.actor("agent"), Body: "Un Dell P2419H."})
-			s.check(t, n, store.StatusInProgress, "created", "picked_up", "info_requested", "info_added")
-
-			s.update(t, n, workflows.UpdateNote, workflows.NoteInput{Actor: s.actor("tech"), Body: "Câble vidéo à changer."})
-			public, err := db.Timeline(ctx, n, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, ev := range public {
-				if ev.Kind == workflows.EventNote || ev.Kind == workflows.EventMailSent {
-					t.Fatalf("the requester's timeline shows an internal %s event", ev.Kind)
-				}
-			}
-
-			s.update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.actor("tech"), Solution: "Câble vidéo remplacé."})
-			tk = s.check(t, n, store.StatusResolved, "created", "picked_up", "info_requested", "info_added", "note", "resolved")
-			if tk.Solution != "Câble vidéo remplacé." || tk.ValidationDueAt == nil || tk.ResolvedAt == nil {
-				t.Fatalf("after resolution: %+v", tk)
-			}
-
-			s.update(t, n, workflows.UpdateRefuse, workflows.RefuseInput{Actor: s.actor("agent"), RatingDelay: 3, RatingQuality: 2, Comment: "L'écran clignote encore."})
-			tk = s.check(t, n, store.StatusInProgress, "created", "picked_up", "info_requested", "info_added", "note", "resolved", "refused")
-			if tk.Refusals != 1 || tk.TechnicianID == nil || *tk.TechnicianID != s.people["tech"] || tk.ValidationDueAt != nil {
-				t.Fatalf("after refusal: %+v", tk)
-			}
-
-			s.update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.actor("tech"), Solution: "Écran remplacé."})
-			s.check(t, n, store.StatusResolved, "created", "picked_up", "info_requested", "info_added", "note", "resolved", "refused", "resolved")
-
-			s.update(t, n, workflows.UpdateAccept, workflows.AcceptInput{Actor: s.actor("agent"), RatingDelay: 4, RatingQuality: 5, Comment: "Merci !"})
-			tk = s.check(t, n, store.StatusClosed, "created", "picked_up", "info_requested", "info_added", "note", "resolved", "refused", "resolved", "accepted")
-			if tk.Validation != workflows.ValidationAccepted || tk.RatingDelay != 4 || tk.RatingQuality != 5 || tk.ClosedAt == nil {
-				t.Fatalf("after acceptance: %+v", tk)
-			}
-			s.finish(t, n, "refused-then-accepted")
-
-			// One mail per trigger and recipient; the actor never mailed
-			// about their own action (the requester accepted: only the
-			// beneficiary hears of the closure).
-			want := sorted(
-				"created>agent", "created>collegue",
-				"picked_up>agent", "picked_up>collegue",
-				"info_requested>agent", "info_requested>collegue",
-				"info_added>tech",
-				"resolved>agent", "resolved>collegue", "resolved>agent", "resolved>collegue",
-				"refused>tech",
-				"closed>collegue",
-			)
-			if got := s.mails(t, n); !slices.Equal(got, want) {
-				t.Fatalf("mails =\n%v\nwant\n%v", got, want)
-			}
-		})
-
-		t.Run("a ticket accepted at the first resolution closes", func(t *testing.T) {
-			n := s.submit(t, slow(), "agent", "agent")
-			s.update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.actor("tech2")})
-			s.update(t, n, workflows.UpdateReply, workflows.ReplyInput{Actor: s.actor("tech2"), Body: "Je passe dans votre bureau à 14 h."})
-			s.update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.actor("tech2"), Solution: "Pilote réinstallé."})
-			s.update(t, n, workflows.UpdateAccept, workflows.AcceptInput{Actor: s.actor("agent"), RatingDelay: 5, RatingQuality: 5})
-			s.check(t, n, store.StatusClosed, "created", "picked_up", "reply", "resolved", "accepted")
-			s.finish(t, n, "accepted")
-			want := sorted("created>agent", "picked_up>agent", "reply>agent", "resolved>agent")
-			if got := s.mails(t, n); !slices.Equal(got, want) {
-				t.Fatalf("mails = %v, want %v", got, want)
-			}
-		})
-
-		t.Run("an unvalidated resolution is reminded then closed automatically", func(t *testing.T) {
-			n := s.submit(t, timers{pickup: time.Hour, validation: 4 * time.Second, reminder: 2 * time.Second, waiting: time.Hour}, "agent", "agent")
-			s.update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.actor("tech")})
-			s.update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.actor("tech"), Solution: "Redémarrage."})
-			s.finish(t, n, "auto-closed")
-			tk := s.check(t, n, store.StatusClosed, "created", "picked_up", "resolved", "reminder_sent", "closed")
-			if tk.Validation != workflows.ValidationAuto || tk.ClosedAt == nil {
-				t.Fatalf("after automatic closure: %+v", tk)
-			}
-			want := sorted("created>agent", "picked_up>agent", "resolved>agent", "validation_reminder>agent", "closed>agent")
-			if got := s.mails(t, n); !slices.Equal(got, want) {
-				t.Fatalf("mails = %v, want %v", got, want)
-			}
-		})
-
-		t.Run("a ticket withdrawn by its requester is cancelled", func(t *testing.T) {
-			n := s.submit(t, slow(), "agent", "agent")
-			s.update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.actor("agent"), Reason: "Problème réglé tout seul."})
-			s.finish(t, n, "cancelled")
-			s.check(t, n, store.StatusCancelled, "created", "cancelled")
-			if got, want := s.mails(t, n), []string{"created>agent"}; !slices.Equal(got, want) {
-				t.Fatalf("mails = %v, want %v", got, want)
-			}
-		})
-
-		t.Run("an unanswered question is reminded once", func(t *testing.T) {
-			n := s.submit(t, timers{pickup: time.Hour, validation: time.Hour, reminder: 50 * time.Minute, waiting: 2 * time.Second}, "agent", "agent")
-			s.update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.actor("tech")})
-			s.update(t, n, workflows.UpdateRequestInfo, workflows.RequestInfoInput{Actor: s.actor("tech"), Question: "Depuis quand ?"})
-			eventually(t, "the waiting reminder", func() bool {
-				return slices.Contains(s.kinds(t, n), "reminder_sent")
-			})
-			s.update(t, n, workflows.UpdateAddInfo, workflows.AddInfoInput{Actor: s.actor("agent"), Body: "Depuis lundi."})
-			s.update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.actor("agent"), Reason: "Contourné."})
-			s.finish(t, n, "waiting-reminder")
-			s.check(t, n, store.StatusCancelled, "created", "picked_up", "info_requested", "reminder_sent", "info_added", "cancelled")
-			want := sorted("created>agent", "picked_up>agent", "info_requested>agent", "waiting_reminder>agent", "info_added>tech", "cancelled>tech")
-			if got := s.mails(t, n); !slices.Equal(got, want) {
-				t.Fatalf("mails = %v, want %v", got, want)
-			}
-		})
-
-		t.Run("a ticket not picked up in time is flagged late and offered to the least-loaded technician", func(t *testing.T) {
-			loads, err := db.TechnicianLoads(ctx, s.group)
-			if err != nil || len(loads) == 0 {
-				t.Fatalf("loads = %v, %v", loads, err)
-			}
-			n := s.submit(t, timers{pickup: 2 * time.Second, validation: time.Hour, reminder: 50 * time.Minute, waiting: time.Hour}, "agent", "agent")
-			tk := s.waitTicket(t, n, "the late flag", func(tk *store.Ticket) bool { return tk.Late })
-			if tk.Status != store.StatusNew || tk.TechnicianID == nil || *tk.TechnicianID != loads[0].PersonID {
-				t.Fatalf("late ticket = %+v, want offered to %d", tk, loads[0].PersonID)
-			}
-			offered := map[int64]string{s.people["tech"]: "tech", s.people["tech2"]: "tech2"}[*tk.TechnicianID]
-			s.update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.actor(offered)})
-			s.update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.actor("agent"), Reason: "Doublon."})
-			s.finish(t, n, "late-pickup")
-			s.check(t, n, store.StatusCancelled, "created", "late", "assigned", "picked_up", "cancelled")
-			want := sorted("created>agent", "late>superviseur", "offered>"+offered, "picked_up>agent", "cancelled>"+offered)
-			if got := s.mails(t, n); !slices.Equal(got, want) {
-				t.Fatalf("mails = %v, want %v", got, want)
-			}
-		})
-
-		t.Run("a ticket's database steps are markers in its history, not activity tasks", func(t *testing.T) {
-			n := s.submit(t, slow(), "agent", "agent")
-			s.update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.actor("tech")})
-			s.update(t, n, workflows.UpdateNote, workflows.NoteInput{Actor: s.actor("tech"), Body: "Rien à signaler."})
-			s.update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.actor("agent"), Reason: "Test."})
-			s.finish(t, n, "")
-			tk := s.check(t, n, store.StatusCancelled, "created", "picked_up", "note", "cancelled")
-			if tk.GroupID == nil || *tk.GroupID != s.group || tk.TechnicianID == nil || *tk.TechnicianID != s.people["tech"] {
-				t.Fatalf("projection = %+v, want routed to the platform group and picked up by tech", tk)
-			}
-			markers := map[string]int{}
-			versioned, upserts := false, 0
-			for _, ev := range s.history(t, n) {
-				switch ev.GetEventType() {
-				case enumspb.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
-					upserts++
-				case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-					t.Errorf("activity task %s scheduled: the ticket's steps should run as local activities",
-						ev.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName())
-				case enumspb.EVENT_TYPE_MARKER_RECORDED:
-					attrs := ev.GetMarkerRecordedEventAttributes()
-					switch attrs.GetMarkerName() {
-					case "LocalActivity":
-						var data struct{ ActivityType string }
-						if err := converter.GetDefaultDataConverter().FromPayloads(attrs.GetDetails()["data"], &data); err != nil {
-							t.Fatalf("local activity marker: %v", err)
-						}
-						markers[data.ActivityType]++
-					case "Version":
-						versioned = true
-					}
-				}
-			}
-			if !versioned {
-				t.Error("no version marker: the local-activity path is not recorded as a workflow version")
-			}
-			// Route once; Project for the creation, the pick-up, the note
-			// and the cancellation; Notify for the acknowledgement, the
-			// pick-up and the cancellation mails.
-			want := map[string]int{workflows.ActivityRoute: 1, workflows.ActivityProject: 4, workflows.ActivityNotify: 3}
-			if !maps.Equal(markers, want) {
-				t.Errorf("local activity markers = %v, want %v", markers, want)
-			}
-			// Each upsert costs Temporal a visibility write: the version
-			// marker's and the creation's, then one per change of status or
-			// technician; none for the note, which changes neither.
-			if upserts != 4 {
-				t.Errorf("%d search attribute upserts, want 4 (version, creation, pick-up, cancellation)", upserts)
-			}
-		})
-
-		t.Run("the namespace has every search attribute", func(t *testing.T) {
-			res, err := s.client.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: s.srv.GetDefaultNamespace()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for name, typ := range workflows.SearchAttributeTypes() {
-				if res.GetCustomAttributes()[name] != typ {
-					t.Errorf("search attribute %s: %v, want %v", name, res.GetCustomAttributes()[name], typ)
-				}
-			}
-		})
-
-		t.Run("a submission made while Temporal is down is started once it is back", func(t *testing.T) {
-			addr := freeAddr(t)
-			down, err := client.NewLazyClient(client.Options{HostPort: addr, Namespace: s.srv.GetDefaultNamespace()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer down.Close()
-			svc := intake.New(db, down, testConfig(slow()), nil)
-			svc.StartTimeout = time.Second
-			svc.ResumeAfter = 0
-			svc.ResumeEvery = 100 * time.Millisecond
-			n, err := svc.Submit(ctx, &store.Ticket{AcademyCode: "creteil", RequesterID: s.people["agent"],
-				CategoryID: s.cat, CategoryPath: "Matériel › Écran", Urgency: 3, Impact: 3, Priority: 5,
-				Description: "Imprimante hors ligne."}, nil)
-			if err != nil || n == "" {
-				t.Fatalf("submit = %q, %v: the submission must be kept", n, err)
-			}
-			tk, err := db.GetTicket(ctx, n)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tk.WorkflowStartedAt != nil {
-				t.Fatal("workflow marked started while Temporal is down")
-			}
-			if _, err := svc.ResumePending(ctx); err == nil {
-				t.Fatal("resuming while Temporal is down reported no error")
-			}
-			pending, err := db.PendingTickets(ctx, 0, 10)
-			if err != nil || len(pending) != 1 || pending[0].Number != n {
-				t.Fatalf("pending = %v, %v", pending, err)
-			}
-
-			rctx, stop := context.WithCancel(ctx)
-			done := make(chan error, 1)
-			go func() { done <- svc.RunResumer(rctx) }()
-			proxy(t, addr, s.srv.GetFrontendHostPort()) // Temporal is back
-			s.waitTicket(t, n, "the resumed workflow's creation", func(tk *store.Ticket) bool {
-				return tk.WorkflowStartedAt != nil && tk.GroupID != nil
-			})
-			stop()
-			if err := <-done; err != nil {
-				t.Fatal(err)
-			}
-			if _, err := svc.ResumePending(ctx); err != nil {
-				t.Fatalf("resuming again: %v", err)
-			}
-			// Starting it again is harmless: the same workflow keeps running.
-			if err := intake.New(db, s.client, testConfig(slow()), nil).Start(ctx, tk); err != nil {
-				t.Fatalf("second start: %v", err)
-			}
-			s.update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.actor("agent"), Reason: "Test."})
-			s.finish(t, n, "")
-		})
+		for _, sc := range scenarios {
+			t.Run(sc.name, func(t *testing.T) { sc.run(t, s) })
+		}
 	})
 }
 
-// freeAddr returns a loopback address nobody listens on.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+// refusedThenAccepted: a refused resolution goes back to the technician, then is accepted.
+func refusedThenAccepted(t *testing.T, s *stack) {
+	ctx := context.Background()
+	db := s.db
+	n := s.submit(t, slow(), "agent", "collegue")
+	s.check(t, n, store.StatusNew, "created")
+	if as, err := db.Attachments(ctx, n); err != nil || len(as) != 1 {
+		t.Fatalf("attachments = %v, %v", as, err)
+	}
+
+	s.Update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.Actor("tech")})
+	tk := s.check(t, n, store.StatusInProgress, "created", "picked_up")
+	if tk.TechnicianID == nil || *tk.TechnicianID != s.people["tech"] || tk.PickedUpAt == nil {
+		t.Fatalf("after pick-up: %+v", tk)
+	}
+
+	s.Update(t, n, workflows.UpdateRequestInfo, workflows.RequestInfoInput{Actor: s.Actor("tech"), Question: "Quel est le modèle de l'écran ?"})
+	s.check(t, n, store.StatusWaiting, "created", "picked_up", "info_requested")
+
+	s.Update(t, n, workflows.UpdateAddInfo, workflows.AddInfoInput{Actor: s.Actor("agent"), Body: "Un Dell P2419H."})
+	s.check(t, n, store.StatusInProgress, "created", "picked_up", "info_requested", "info_added")
+
+	s.Update(t, n, workflows.UpdateNote, workflows.NoteInput{Actor: s.Actor("tech"), Body: "Câble vidéo à changer."})
+	public, err := db.Timeline(ctx, n, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
+	for _, ev := range public {
+		if ev.Kind == workflows.EventNote || ev.Kind == workflows.EventMailSent {
+			t.Fatalf("the requester's timeline shows an internal %s event", ev.Kind)
+		}
+	}
+
+	s.Update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.Actor("tech"), Solution: "Câble vidéo remplacé."})
+	tk = s.check(t, n, store.StatusResolved, "created", "picked_up", "info_requested", "info_added", "note", "resolved")
+	if tk.Solution != "Câble vidéo remplacé." || tk.ValidationDueAt == nil || tk.ResolvedAt == nil {
+		t.Fatalf("after resolution: %+v", tk)
+	}
+
+	s.Update(t, n, workflows.UpdateRefuse, workflows.RefuseInput{Actor: s.Actor("agent"), RatingDelay: 3, RatingQuality: 2, Comment: "L'écran clignote encore."})
+	tk = s.check(t, n, store.StatusInProgress, "created", "picked_up", "info_requested", "info_added", "note", "resolved", "refused")
+	if tk.Refusals != 1 || tk.TechnicianID == nil || *tk.TechnicianID != s.people["tech"] || tk.ValidationDueAt != nil {
+		t.Fatalf("after refusal: %+v", tk)
+	}
+
+	s.Update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.Actor("tech"), Solution: "Écran remplacé."})
+	s.check(t, n, store.StatusResolved, "created", "picked_up", "info_requested", "info_added", "note", "resolved", "refused", "resolved")
+
+	s.Update(t, n, workflows.UpdateAccept, workflows.AcceptInput{Actor: s.Actor("agent"), RatingDelay: 4, RatingQuality: 5, Comment: "Merci !"})
+	tk = s.check(t, n, store.StatusClosed, "created", "picked_up", "info_requested", "info_added", "note", "resolved", "refused", "resolved", "accepted")
+	if tk.Validation != workflows.ValidationAccepted || tk.RatingDelay != 4 || tk.RatingQuality != 5 || tk.ClosedAt == nil {
+		t.Fatalf("after acceptance: %+v", tk)
+	}
+	s.finish(t, n, "refused-then-accepted")
+
+	// One mail per trigger and recipient; the actor never mailed
+	// about their own action (the requester accepted: only the
+	// beneficiary hears of the closure).
+	want := sorted(
+		"created>agent", "created>collegue",
+		"picked_up>agent", "picked_up>collegue",
+		"info_requested>agent", "info_requested>collegue",
+		"info_added>tech",
+		"resolved>agent", "resolved>collegue", "resolved>agent", "resolved>collegue",
+		"refused>tech",
+		"closed>collegue",
+	)
+	if got := s.mails(t, n); !slices.Equal(got, want) {
+		t.Fatalf("mails =\n%v\nwant\n%v", got, want)
+	}
+}
+
+// acceptedAtFirstResolution: a ticket accepted at the first resolution closes.
+func acceptedAtFirstResolution(t *testing.T, s *stack) {
+	n := s.submit(t, slow(), "agent", "agent")
+	s.Update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.Actor("tech2")})
+	s.Update(t, n, workflows.UpdateReply, workflows.ReplyInput{Actor: s.Actor("tech2"), Body: "Je passe dans votre bureau à 14 h."})
+	s.Update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.Actor("tech2"), Solution: "Pilote réinstallé."})
+	s.Update(t, n, workflows.UpdateAccept, workflows.AcceptInput{Actor: s.Actor("agent"), RatingDelay: 5, RatingQuality: 5})
+	s.check(t, n, store.StatusClosed, "created", "picked_up", "reply", "resolved", "accepted")
+	s.finish(t, n, "accepted")
+	want := sorted("created>agent", "picked_up>agent", "reply>agent", "resolved>agent")
+	if got := s.mails(t, n); !slices.Equal(got, want) {
+		t.Fatalf("mails = %v, want %v", got, want)
+	}
+}
+
+// unvalidatedResolutionClosesAutomatically: an unvalidated resolution is reminded then closed automatically.
+func unvalidatedResolutionClosesAutomatically(t *testing.T, s *stack) {
+	n := s.submit(t, timers{pickup: time.Hour, validation: 4 * time.Second, reminder: 2 * time.Second, waiting: time.Hour}, "agent", "agent")
+	s.Update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.Actor("tech")})
+	s.Update(t, n, workflows.UpdateResolve, workflows.ResolveInput{Actor: s.Actor("tech"), Solution: "Redémarrage."})
+	s.finish(t, n, "auto-closed")
+	tk := s.check(t, n, store.StatusClosed, "created", "picked_up", "resolved", "reminder_sent", "closed")
+	if tk.Validation != workflows.ValidationAuto || tk.ClosedAt == nil {
+		t.Fatalf("after automatic closure: %+v", tk)
+	}
+	want := sorted("created>agent", "picked_up>agent", "resolved>agent", "validation_reminder>agent", "closed>agent")
+	if got := s.mails(t, n); !slices.Equal(got, want) {
+		t.Fatalf("mails = %v, want %v", got, want)
+	}
+}
+
+// withdrawnTicketIsCancelled: a ticket withdrawn by its requester is cancelled.
+func withdrawnTicketIsCancelled(t *testing.T, s *stack) {
+	n := s.submit(t, slow(), "agent", "agent")
+	s.Update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.Actor("agent"), Reason: "Problème réglé tout seul."})
+	s.finish(t, n, "cancelled")
+	s.check(t, n, store.StatusCancelled, "created", "cancelled")
+	if got, want := s.mails(t, n), []string{"created>agent"}; !slices.Equal(got, want) {
+		t.Fatalf("mails = %v, want %v", got, want)
+	}
+}
+
+// unansweredQuestionIsRemindedOnce: an unanswered question is reminded once.
+func unansweredQuestionIsRemindedOnce(t *testing.T, s *stack) {
+	n := s.submit(t, timers{pickup: time.Hour, validation: time.Hour, reminder: 50 * time.Minute, waiting: 2 * time.Second}, "agent", "agent")
+	s.Update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.Actor("tech")})
+	s.Update(t, n, workflows.UpdateRequestInfo, workflows.RequestInfoInput{Actor: s.Actor("tech"), Question: "Depuis quand ?"})
+	stacktest.Eventually(t, "the waiting reminder", func() bool {
+		return slices.Contains(s.kinds(t, n), "reminder_sent")
+	})
+	s.Update(t, n, workflows.UpdateAddInfo, workflows.AddInfoInput{Actor: s.Actor("agent"), Body: "Depuis lundi."})
+	s.Update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.Actor("agent"), Reason: "Contourné."})
+	s.finish(t, n, "waiting-reminder")
+	s.check(t, n, store.StatusCancelled, "created", "picked_up", "info_requested", "reminder_sent", "info_added", "cancelled")
+	want := sorted("created>agent", "picked_up>agent", "info_requested>agent", "waiting_reminder>agent", "info_added>tech", "cancelled>tech")
+	if got := s.mails(t, n); !slices.Equal(got, want) {
+		t.Fatalf("mails = %v, want %v", got, want)
+	}
+}
+
+// lateTicketIsOfferedToTheLeastLoaded: a ticket not picked up in time is flagged late and offered to the least-loaded technician.
+func lateTicketIsOfferedToTheLeastLoaded(t *testing.T, s *stack) {
+	ctx := context.Background()
+	db := s.db
+	loads, err := db.TechnicianLoads(ctx, s.group)
+	if err != nil || len(loads) == 0 {
+		t.Fatalf("loads = %v, %v", loads, err)
+	}
+	n := s.submit(t, timers{pickup: 2 * time.Second, validation: time.Hour, reminder: 50 * time.Minute, waiting: time.Hour}, "agent", "agent")
+	tk := s.WaitTicket(t, n, "the late flag", func(tk *store.Ticket) bool { return tk.Late })
+	if tk.Status != store.StatusNew || tk.TechnicianID == nil || *tk.TechnicianID != loads[0].PersonID {
+		t.Fatalf("late ticket = %+v, want offered to %d", tk, loads[0].PersonID)
+	}
+	offered := map[int64]string{s.people["tech"]: "tech", s.people["tech2"]: "tech2"}[*tk.TechnicianID]
+	s.Update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.Actor(offered)})
+	s.Update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.Actor("agent"), Reason: "Doublon."})
+	s.finish(t, n, "late-pickup")
+	s.check(t, n, store.StatusCancelled, "created", "late", "assigned", "picked_up", "cancelled")
+	want := sorted("created>agent", "late>superviseur", "offered>"+offered, "picked_up>agent", "cancelled>"+offered)
+	if got := s.mails(t, n); !slices.Equal(got, want) {
+		t.Fatalf("mails = %v, want %v", got, want)
+	}
+}
+
+// databaseStepsAreHistoryMarkers: a ticket's database steps are markers in its history, not activity tasks.
+func databaseStepsAreHistoryMarkers(t *testing.T, s *stack) {
+	n := s.submit(t, slow(), "agent", "agent")
+	s.Update(t, n, workflows.UpdatePickUp, workflows.PickUpInput{Actor: s.Actor("tech")})
+	s.Update(t, n, workflows.UpdateNote, workflows.NoteInput{Actor: s.Actor("tech"), Body: "Rien à signaler."})
+	s.Update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.Actor("agent"), Reason: "Test."})
+	s.finish(t, n, "")
+	tk := s.check(t, n, store.StatusCancelled, "created", "picked_up", "note", "cancelled")
+	if tk.GroupID == nil || *tk.GroupID != s.group || tk.TechnicianID == nil || *tk.TechnicianID != s.people["tech"] {
+		t.Fatalf("projection = %+v, want routed to the platform group and picked up by tech", tk)
+	}
+	markers := map[string]int{}
+	versioned, upserts := false, 0
+	for _, ev := range s.history(t, n) {
+		switch ev.GetEventType() {
+		case enumspb.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+			upserts++
+		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+			t.Errorf("activity task %s scheduled: the ticket's steps should run as local activities",
+				ev.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName())
+		case enumspb.EVENT_TYPE_MARKER_RECORDED:
+			attrs := ev.GetMarkerRecordedEventAttributes()
+			switch attrs.GetMarkerName() {
+			case "LocalActivity":
+				var data struct{ ActivityType string }
+				if err := converter.GetDefaultDataConverter().FromPayloads(attrs.GetDetails()["data"], &data); err != nil {
+					t.Fatalf("local activity marker: %v", err)
+				}
+				markers[data.ActivityType]++
+			case "Version":
+				versioned = true
+			}
+		}
+	}
+	if !versioned {
+		t.Error("no version marker: the local-activity path is not recorded as a workflow version")
+	}
+	// Route once; Project for the creation, the pick-up, the note
+	// and the cancellation; Notify for the acknowledgement, the
+	// pick-up and the cancellation mails.
+	want := map[string]int{workflows.ActivityRoute: 1, workflows.ActivityProject: 4, workflows.ActivityNotify: 3}
+	if !maps.Equal(markers, want) {
+		t.Errorf("local activity markers = %v, want %v", markers, want)
+	}
+	// Each upsert costs Temporal a visibility write: the version
+	// marker's and the creation's, then one per change of status or
+	// technician; none for the note, which changes neither.
+	if upserts != 4 {
+		t.Errorf("%d search attribute upserts, want 4 (version, creation, pick-up, cancellation)", upserts)
+	}
+}
+
+// namespaceHasEverySearchAttribute: the namespace has every search attribute.
+func namespaceHasEverySearchAttribute(t *testing.T, s *stack) {
+	ctx := context.Background()
+	res, err := s.client.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: s.srv.GetDefaultNamespace()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, typ := range workflows.SearchAttributeTypes() {
+		if res.GetCustomAttributes()[name] != typ {
+			t.Errorf("search attribute %s: %v, want %v", name, res.GetCustomAttributes()[name], typ)
+		}
+	}
+}
+
+// submissionWhileTemporalIsDown: a submission made while Temporal is down is started once it is back.
+func submissionWhileTemporalIsDown(t *testing.T, s *stack) {
+	ctx := context.Background()
+	db := s.db
+	addr := stacktest.FreeAddr(t)
+	down, err := client.NewLazyClient(client.Options{HostPort: addr, Namespace: s.srv.GetDefaultNamespace()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer down.Close()
+	svc := intake.New(db, down, testConfig(slow()), nil)
+	svc.StartTimeout = time.Second
+	svc.ResumeAfter = 0
+	svc.ResumeEvery = 100 * time.Millisecond
+	n, err := svc.Submit(ctx, &store.Ticket{AcademyCode: "creteil", RequesterID: s.people["agent"],
+		CategoryID: s.cat, CategoryPath: "Matériel › Écran", Urgency: 3, Impact: 3, Priority: 5,
+		Description: "Imprimante hors ligne."}, nil)
+	if err != nil || n == "" {
+		t.Fatalf("submit = %q, %v: the submission must be kept", n, err)
+	}
+	tk, err := db.GetTicket(ctx, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.WorkflowStartedAt != nil {
+		t.Fatal("workflow marked started while Temporal is down")
+	}
+	if _, err := svc.ResumePending(ctx); err == nil {
+		t.Fatal("resuming while Temporal is down reported no error")
+	}
+	pending, err := db.PendingTickets(ctx, 0, 10)
+	if err != nil || len(pending) != 1 || pending[0].Number != n {
+		t.Fatalf("pending = %v, %v", pending, err)
+	}
+
+	rctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- svc.RunResumer(rctx) }()
+	proxy(t, addr, s.srv.GetFrontendHostPort()) // Temporal is back
+	s.WaitTicket(t, n, "the resumed workflow's creation", func(tk *store.Ticket) bool {
+		return tk.WorkflowStartedAt != nil && tk.GroupID != nil
+	})
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ResumePending(ctx); err != nil {
+		t.Fatalf("resuming again: %v", err)
+	}
+	// Starting it again is harmless: the same workflow keeps running.
+	if err := intake.New(db, s.client, testConfig(slow()), nil).Start(ctx, tk); err != nil {
+		t.Fatalf("second start: %v", err)
+	}
+	s.Update(t, n, workflows.UpdateCancel, workflows.CancelInput{Actor: s.Actor("agent"), Reason: "Test."})
+	s.finish(t, n, "")
 }
 
 // proxy forwards connections made to addr to target until the test ends.

@@ -1,8 +1,9 @@
 // Package torture holds Guichet's reliability suite (its tests only): a
 // whole stack — the embedded Temporal server on a data directory, the
 // application database, the worker with the real activities, intake, the
-// outbox and the mail sender against a test SMTP relay — put under load
-// while, in turn:
+// outbox and the mail sender against a test SMTP relay, wired by
+// assembly.New as in production and seeded by assembly/stacktest — put
+// under load while, in turn:
 //
 //   - the in-process worker stops and restarts, the Temporal server stops
 //     and restarts on its data directory, the relay refuses mail (451)

@@ -21,7 +21,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
 
-	"guichet/activities"
+	"guichet/assembly"
+	"guichet/assembly/stacktest"
 	"guichet/config"
 	"guichet/embedded"
 	"guichet/intake"
@@ -122,6 +123,7 @@ type stack struct {
 	in       *intake.Service
 	bgCancel context.CancelFunc
 	bgDone   sync.WaitGroup
+	world    *stacktest.World
 	people   map[string]*store.Person
 	leaf     store.Category
 	faults   []string
@@ -135,15 +137,7 @@ type outage struct{ from, to time.Time }
 
 // freePort returns a loopback address free now, kept across Temporal
 // restarts so clients reconnect to the same place.
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
+func freePort(t *testing.T) string { return stacktest.FreeAddr(t) }
 
 // stackConfig: always-open hours, a short pick-up deadline (the timer the
 // suite watches fire across outages), the relay as SMTP host.
@@ -250,14 +244,23 @@ func (s *stack) stopTemporal() {
 	}
 }
 
-func (s *stack) startWorker() {
+// assemble builds the worker part of Guichet on the stack's database and
+// client (assembly.New, as guichet worker does), the mail sender polling
+// and backing off fast.
+func (s *stack) assemble() *assembly.App {
 	s.t.Helper()
-	outbox := gmail.NewOutbox(s.db, s.cfg.Mail, s.cfg.Web.BaseURL)
-	if err := outbox.Err(); err != nil {
+	app, err := assembly.New(s.cfg, s.db, s.c, assembly.Options{Parts: assembly.Worker, Logger: s.log,
+		Sender: []gmail.SenderOption{gmail.WithPollInterval(100 * time.Millisecond),
+			gmail.WithBackoff(func(int) time.Duration { return 300 * time.Millisecond }), gmail.WithTimeout(5 * time.Second)}})
+	if err != nil {
 		s.t.Fatal(err)
 	}
-	s.w = worker.New(s.c, s.cfg, &activities.Activities{DB: s.db, Outbox: outbox, BaseURL: s.cfg.Web.BaseURL,
-		Logger: s.log, ReplyTo: gmail.ReplyToFunc(s.cfg.Mail)})
+	return app
+}
+
+func (s *stack) startWorker() {
+	s.t.Helper()
+	s.w = s.assemble().Worker
 	if err := s.w.Start(); err != nil {
 		s.t.Fatal(err)
 	}
@@ -274,15 +277,11 @@ func (s *stack) stopWorker() {
 func (s *stack) startBackground() {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.bgCancel = cancel
-	sender := gmail.NewSender(s.db, s.cfg.Mail, s.log, gmail.WithPollInterval(100*time.Millisecond),
-		gmail.WithBackoff(func(int) time.Duration { return 300 * time.Millisecond }), gmail.WithTimeout(5*time.Second))
-	if err := sender.Err(); err != nil {
-		s.t.Fatal(err)
-	}
-	s.in = intake.New(s.db, s.c, s.cfg, s.log)
+	app := s.assemble()
+	s.in = app.Intake
 	s.in.ResumeEvery, s.in.ResumeAfter, s.in.StartTimeout = 300*time.Millisecond, 0, time.Second
 	s.bgDone.Add(2)
-	go func() { defer s.bgDone.Done(); _ = sender.Run(ctx) }()
+	go func() { defer s.bgDone.Done(); _ = app.Sender.Run(ctx) }()
 	go func() { defer s.bgDone.Done(); _ = s.in.RunResumer(ctx) }()
 }
 
@@ -305,59 +304,17 @@ func (s *stack) close() {
 	}
 }
 
-// seed fills the directory: a requester, a technician of the intake group,
-// a supervisor, and one category.
+// seed fills the directory (stacktest.Seed): among others a requester
+// (agent), a technician of the intake group (tech), a supervisor.
 func (s *stack) seed() {
-	t, ctx, db := s.t, context.Background(), s.db
-	if err := db.UpsertAcademy(ctx, &store.Academy{Code: "creteil", Name: "Académie de Créteil"}); err != nil {
-		t.Fatal(err)
-	}
-	g := &store.Group{AcademyCode: "creteil", Name: "Plateforme d'assistance", Level: 1, Intake: true}
-	if err := db.CreateGroupUnaudited(ctx, g); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range []struct{ login, role string }{{"agent", store.RoleRequester}, {"tech", store.RoleTechnician}, {"superviseur", store.RoleSupervisor}} {
-		person := &store.Person{AcademyCode: "creteil", Login: p.login, LastName: "MARTIN", FirstName: p.login,
-			Email: p.login + "@ac-creteil.fr", Entity: "EN/ACADEMIE DE CRETEIL/RECTORAT", Location: "94/CRETEIL/RECTORAT"}
-		if err := db.CreatePerson(ctx, person); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.GrantRoleUnaudited(ctx, person.ID, "creteil", p.role); err != nil {
-			t.Fatal(err)
-		}
-		if p.role == store.RoleTechnician {
-			if err := db.AddGroupMemberUnaudited(ctx, g.ID, person.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-		s.people[p.login] = person
-	}
-	root := &store.Category{AcademyCode: "creteil", Name: "Matériel"}
-	if err := db.CreateCategoryUnaudited(ctx, root); err != nil {
-		t.Fatal(err)
-	}
-	leaf := &store.Category{AcademyCode: "creteil", ParentID: &root.ID, Name: "Écran"}
-	if err := db.CreateCategoryUnaudited(ctx, leaf); err != nil {
-		t.Fatal(err)
-	}
-	s.load()
+	s.world = stacktest.Seed(s.t, s.db)
+	s.people, s.leaf = s.world.People, s.world.Leaves["Écran"]
 }
 
 // load reads the seeded people and category back (after a restore).
 func (s *stack) load() {
-	ctx := context.Background()
-	for _, login := range []string{"agent", "tech", "superviseur"} {
-		p, err := s.db.GetPersonByLogin(ctx, login)
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		s.people[login] = p
-	}
-	leaves, err := s.db.Leaves(ctx, "creteil")
-	if err != nil || len(leaves) == 0 {
-		s.t.Fatalf("leaves: %v", err)
-	}
-	s.leaf = leaves[0]
+	s.world = stacktest.Load(s.t, s.db)
+	s.people, s.leaf = s.world.People, s.world.Leaves["Écran"]
 }
 
 // submit files a ticket through intake, as the web form does; with
@@ -372,11 +329,7 @@ func (s *stack) submit(ctx context.Context, i int) (string, error) {
 }
 
 func (s *stack) actor(login string) workflows.Actor {
-	role := map[string]string{"tech": workflows.RoleTechnician, "superviseur": workflows.RoleSupervisor}[login]
-	if role == "" {
-		role = workflows.RoleRequester
-	}
-	return workflows.Actor{PersonID: s.people[login].ID, Roles: []string{role}, Name: login}
+	return s.world.Actor(login)
 }
 
 // step is one Update of a lifecycle.

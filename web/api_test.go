@@ -113,20 +113,8 @@ func want(t *testing.T, r apiReply, status int, code string) {
 // apiPerson adds a person with a role (and a local account).
 func (st *testStack) apiPerson(t *testing.T, login, academy, role string) *store.Person {
 	t.Helper()
-	ctx := context.Background()
-	p := &store.Person{AcademyCode: academy, Login: login, LastName: "TESTEUR", FirstName: "Alex",
-		Entity: "EN/ACADEMIE DE " + strings.ToUpper(academy) + "/DSI"}
-	if err := st.db.CreatePerson(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.db.SetPassword(ctx, p.ID, testPassword); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.db.GrantRoleUnaudited(ctx, p.ID, academy, role); err != nil {
-		t.Fatal(err)
-	}
-	st.people[login] = p
-	return p
+	return st.stack.AddPerson(t, &store.Person{AcademyCode: academy, Login: login, LastName: "TESTEUR", FirstName: "Alex",
+		Entity: "EN/ACADEMIE DE " + strings.ToUpper(academy) + "/DSI"}, role)
 }
 
 // token makes a token for login.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -99,14 +100,8 @@ func TestBrowserSignInHomeSignOut(t *testing.T) {
 	e.person("agent.creteil")
 	base := e.listen(t)
 
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	var problems consoleProblems
-	problems.watch(watchCtx)
-
 	// A generous bound, so a hung browser fails the test rather than CI.
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
+	ctx, problems := browserSession(t, ctx, 90*time.Second)
 
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/"),
@@ -167,4 +162,144 @@ func TestBrowserSignInHomeSignOut(t *testing.T) {
 	for _, p := range problems.list() {
 		t.Errorf("browser console: %s", p)
 	}
+}
+
+// screenshotDir is where browser tests save what a person may look at
+// (gitignored).
+var screenshotDir = filepath.Join("..", "test-output", "screenshots")
+
+// screenshot saves the whole page as test-output/screenshots/name.png.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	// Quality 100 gives a PNG (below 100, a JPEG).
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// axeViolation is an axe-core finding, reduced to what a failure message
+// needs.
+type axeViolation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+// axeAudit runs axe-core (web/testdata/axe.min.js, injected through the
+// DevTools protocol, so the CSP does not apply) on the current page once
+// the DSFR's script has set up its components, and fails on any serious
+// or critical WCAG 2.1 A/AA violation.
+func axeAudit(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	// Audit the page as people see it: once the DSFR's script has set up
+	// its components (it marks <html data-fr-js>; it also drops the
+	// header menu's aria-labelledby, which axe flags on a div without role).
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.documentElement.hasAttribute("data-fr-js")`)); err != nil {
+		t.Fatalf("DSFR script on %s: %v", page, err)
+	}
+	for _, v := range axeRun(t, ctx, page) {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Errorf("%s: accessibility (%s) %s: %s at %v", page, v.Impact, v.ID, v.Help, v.Nodes)
+		}
+	}
+}
+
+// axeAuditAll is axeAudit failing on every violation, whatever its impact,
+// without waiting for the DSFR's script.
+func axeAuditAll(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	for _, v := range axeRun(t, ctx, page) {
+		t.Errorf("accessibility of %s: %s (%s): %s — %v", page, v.ID, v.Impact, v.Help, v.Nodes)
+	}
+}
+
+// axeRun injects axe-core into the current page and returns its WCAG 2.1
+// A and AA violations (five nodes each at most).
+func axeRun(t *testing.T, ctx context.Context, page string) []axeViolation {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("axe-core: %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(src)+"\n;true")); err != nil {
+		t.Fatalf("inject axe-core on %s: %v", page, err)
+	}
+	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](`
+		axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]})
+		  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact || "", help: v.help,
+		    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))})))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe-core on %s: %v", page, err)
+	}
+	return violations
+}
+
+// pageText reads the rendered text of the first element matching sel,
+// spaces collapsed.
+func pageText(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	return elementText(t, ctx, sel, chromedp.Text(chromedp.CSS(sel)))
+}
+
+// textContent reads the text content (not its CSS-transformed rendering)
+// of the first element matching sel, spaces collapsed.
+func textContent(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	return elementText(t, ctx, sel, chromedp.TextContent(chromedp.CSS(sel)))
+}
+
+func elementText(t *testing.T, ctx context.Context, sel string, read chromedp.Action[string]) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, read)
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// browserSession watches the console of the browser of ctx until the end
+// of the test and bounds the test's browsing to limit (a generous bound,
+// so that a hung browser fails the test rather than CI). It returns the
+// bounded context and the problems the console shows.
+func browserSession(t *testing.T, ctx context.Context, limit time.Duration) (context.Context, *consoleProblems) {
+	t.Helper()
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	t.Cleanup(stopWatch)
+	problems := &consoleProblems{}
+	problems.watch(watchCtx)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	t.Cleanup(cancel)
+	return ctx, problems
+}
+
+// browserSteps returns step, which runs actions in ctx and fails the test
+// with what when one fails.
+func browserSteps(t *testing.T, ctx context.Context) func(what string, actions ...chromedp.Action[chromedp.Void]) {
+	return func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+}
+
+// signInActions opens url, signs login in through the sign-in form it
+// shows, and waits until the element ready is visible.
+func signInActions(url, login, ready string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.CSS(`#form-connexion`)),
+		chromedp.SendKeys(chromedp.CSS(`#login`), login),
+		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
+		chromedp.Click(chromedp.CSS(`#valider`)),
+		chromedp.WaitVisible(chromedp.CSS(ready)),
+	)
 }

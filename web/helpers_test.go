@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -16,13 +15,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
 
+	"guichet/assembly/stacktest"
 	"guichet/config"
 	"guichet/store"
 	"guichet/web"
 )
 
 // testPassword is the password of every test account.
-const testPassword = "correct horse battery"
+const testPassword = stacktest.Password
 
 // testConfig is a configuration good for handler tests.
 func testConfig() config.Config {
@@ -42,7 +42,8 @@ type env struct {
 }
 
 // newEnv seeds an académie (Créteil, with news) and returns a server over
-// db built from cfg, with Temporal client tc (may be nil).
+// db built from cfg by the shared stack helper (stacktest.New), with
+// Temporal client tc (may be nil) and no worker.
 func newEnv(t *testing.T, db *store.DB, cfg config.Config, tc client.Client) *env {
 	t.Helper()
 	ctx := context.Background()
@@ -54,15 +55,8 @@ func newEnv(t *testing.T, db *store.DB, cfg config.Config, tc client.Client) *en
 	if err := db.CreateNewsUnaudited(ctx, news); err != nil {
 		t.Fatal(err)
 	}
-	reg := prometheus.NewRegistry()
-	srv, err := web.New(web.Deps{
-		Config: cfg, DB: db, Temporal: tc, Registry: reg,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{t: t, db: db, srv: srv, reg: reg}
+	st := stacktest.New(t, cfg, stacktest.WithDB(db), stacktest.WithTemporalClient(tc), stacktest.WithoutSeed())
+	return &env{t: t, db: db, srv: st.Web, reg: st.Registry}
 }
 
 // person creates a person of Créteil with a local account and roles.
@@ -155,6 +149,21 @@ func (b *browser) signIn(login string) {
 	if resp.StatusCode != http.StatusSeeOther {
 		b.t.Fatalf("sign-in of %s: status %d", login, resp.StatusCode)
 	}
+}
+
+// signedIn returns a browser signed in as login.
+func (e *env) signedIn(t *testing.T, login string) *browser {
+	t.Helper()
+	b := e.browser(t)
+	b.signIn(login)
+	return b
+}
+
+// postForm sends form to target with the CSRF token of page.
+func (b *browser) postForm(page, target string, form url.Values) *http.Response {
+	b.t.Helper()
+	form.Set("_csrf", b.csrf(page))
+	return b.do(http.MethodPost, target, form)
 }
 
 // parse reads an HTML response into a DOM.

@@ -26,57 +26,42 @@ func TestBrowserSearchAndArticle(t *testing.T) {
 	}
 	base := w.e.listen(t)
 
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	var problems consoleProblems
-	problems.watch(watchCtx)
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
+	ctx, problems := browserSession(t, ctx, 2*time.Minute)
 
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	step := browserSteps(t, ctx)
 	step("sign in",
-		chromedp.Navigate(base+"/connexion"),
-		chromedp.WaitVisible(chromedp.CSS(`#form-connexion`)),
-		chromedp.SendKeys(chromedp.CSS(`#login`), "agent"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
-		chromedp.Click(chromedp.CSS(`#valider`)),
-		chromedp.WaitVisible(chromedp.CSS(`#utilisateur`)),
+		signInActions(base+"/connexion", "agent", `#utilisateur`),
 	)
 	step("search from the header",
 		chromedp.WaitVisible(chromedp.CSS(`#recherche-q`)),
 		chromedp.SendKeys(chromedp.CSS(`#recherche-q`), "imprimantes\r"),
 		chromedp.WaitVisible(chromedp.CSS(`#resultats-articles`)),
 	)
-	if got := reqText(t, ctx, `#resultats-articles h3`); got != a.Title {
+	if got := pageText(t, ctx, `#resultats-articles h3`); got != a.Title {
 		t.Fatalf("article found: %q", got)
 	}
-	if got := reqText(t, ctx, `#resultats-incidents h3`); !strings.Contains(got, w.resolved) {
+	if got := pageText(t, ctx, `#resultats-incidents h3`); !strings.Contains(got, w.resolved) {
 		t.Fatalf("ticket found: %q", got)
 	}
-	reqAxeAudit(t, ctx, "recherche")
-	reqScreenshot(t, ctx, "kb-recherche")
+	axeAudit(t, ctx, "recherche")
+	screenshot(t, ctx, "kb-recherche")
 
 	step("open the article",
 		chromedp.Click(chromedp.CSS(`#resultats-articles h3 a`)),
 		chromedp.WaitVisible(chromedp.CSS(`#article-contenu`)),
 	)
-	if got := reqText(t, ctx, `#article-contenu strong`); got != "capot" {
+	if got := pageText(t, ctx, `#article-contenu strong`); got != "capot" {
 		t.Fatalf("rendered body: %q", got)
 	}
-	reqAxeAudit(t, ctx, "article")
-	reqScreenshot(t, ctx, "kb-article")
+	axeAudit(t, ctx, "article")
+	screenshot(t, ctx, "kb-article")
 
 	step("browse the knowledge base",
 		chromedp.Navigate(base+"/base-de-connaissances"),
 		chromedp.WaitVisible(chromedp.CSS(`#articles`)),
 	)
-	reqAxeAudit(t, ctx, "base-de-connaissances")
-	reqScreenshot(t, ctx, "kb-liste")
+	axeAudit(t, ctx, "base-de-connaissances")
+	screenshot(t, ctx, "kb-liste")
 
 	if ps := problems.list(); len(ps) > 0 {
 		t.Errorf("console problems: %v", ps)

@@ -35,7 +35,7 @@ func TestProblemsSolvedWithoutATicket(t *testing.T) {
 			}
 			return c.WithoutTicket
 		}
-		agent := w.signedIn(t, "agent")
+		agent := w.e.signedIn(t, "agent")
 		jamURL := "/base-de-connaissances/" + kbID(jam)
 
 		t.Run("the suggestions of the form link to the articles with the form's marker", func(t *testing.T) {
@@ -80,7 +80,7 @@ func TestProblemsSolvedWithoutATicket(t *testing.T) {
 
 		t.Run("the click counts once and the home page confirms no ticket was created", func(t *testing.T) {
 			for i := range 2 {
-				resp := agent.kbPost(jamURL+"/resolu", jamURL+"?depuis=saisie", url.Values{})
+				resp := agent.postForm(jamURL+"?depuis=saisie", jamURL+"/resolu", url.Values{})
 				if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/?sans-ticket=1" {
 					t.Fatalf("click %d: status %d location %q", i+1, resp.StatusCode, resp.Header.Get("Location"))
 				}
@@ -111,25 +111,25 @@ func TestProblemsSolvedWithoutATicket(t *testing.T) {
 		})
 
 		t.Run("cancelling the form after reading a suggestion counts that suggestion", func(t *testing.T) {
-			collegue := w.signedIn(t, "collegue")
+			collegue := w.e.signedIn(t, "collegue")
 			collegue.page("/base-de-connaissances/"+kbID(toner)+"?depuis=saisie", http.StatusOK)
-			resp := collegue.kbPost("/incidents/nouveau/abandon", "/incidents/nouveau", url.Values{})
+			resp := collegue.postForm("/incidents/nouveau", "/incidents/nouveau/abandon", url.Values{})
 			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
 				t.Fatalf("status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
 			}
 			if n := without(t, toner); n != 1 {
 				t.Errorf("count %d, want 1", n)
 			}
-			collegue.kbPost("/incidents/nouveau/abandon", "/incidents/nouveau", url.Values{})
+			collegue.postForm("/incidents/nouveau", "/incidents/nouveau/abandon", url.Values{})
 			if n := without(t, toner); n != 1 {
 				t.Errorf("a second cancel without reading: count %d, want 1", n)
 			}
 		})
 
 		t.Run("cancelling without having read a suggestion counts nothing", func(t *testing.T) {
-			tech := w.signedIn(t, "tech")
+			tech := w.e.signedIn(t, "tech")
 			tech.page("/base-de-connaissances/"+kbID(toner), http.StatusOK) // not from the form
-			if resp := tech.kbPost("/incidents/nouveau/abandon", "/incidents/nouveau", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+			if resp := tech.postForm("/incidents/nouveau", "/incidents/nouveau/abandon", url.Values{}); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("status %d", resp.StatusCode)
 			}
 			if n := without(t, toner); n != 1 {
@@ -141,14 +141,14 @@ func TestProblemsSolvedWithoutATicket(t *testing.T) {
 			if err := db.CountArticleSolved(ctx, jam); err != nil {
 				t.Fatal(err)
 			}
-			doc := w.signedIn(t, "tech").page(jamURL, http.StatusOK)
+			doc := w.e.signedIn(t, "tech").page(jamURL, http.StatusOK)
 			if got := text(doc.Find("#article-compteurs")); got != "Problèmes résolus avec un ticket : 1 · sans ticket : 1" {
 				t.Errorf("counters %q", got)
 			}
 		})
 
 		t.Run("the supervisor's dashboard shows both counts and the most useful articles", func(t *testing.T) {
-			doc := w.signedIn(t, "superviseur").page("/pilotage", http.StatusOK)
+			doc := w.e.signedIn(t, "superviseur").page("/pilotage", http.StatusOK)
 			if got := text(doc.Find("#kb-totaux")); !strings.Contains(got, "1 problème(s) avec un ticket et 2 sans ticket") {
 				t.Errorf("totals %q", got)
 			}

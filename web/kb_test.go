@@ -71,30 +71,15 @@ func newKBWorld(t *testing.T, db *store.DB) *kbWorld {
 	return w
 }
 
-// signedIn returns a browser signed in as login.
-func (w *kbWorld) signedIn(t *testing.T, login string) *browser {
-	t.Helper()
-	b := w.e.browser(t)
-	b.signIn(login)
-	return b
-}
-
-// kbPost sends a form with the page's CSRF token.
-func (b *browser) kbPost(target, csrfFrom string, form url.Values) *http.Response {
-	b.t.Helper()
-	form.Set("_csrf", b.csrf(csrfFrom))
-	return b.do(http.MethodPost, target, form)
-}
-
 func TestKnowledgeBase(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		w := newKBWorld(t, db)
-		tech := w.signedIn(t, "tech")
-		agent := w.signedIn(t, "agent")
+		tech := w.e.signedIn(t, "tech")
+		agent := w.e.signedIn(t, "agent")
 		var articleURL string
 
 		t.Run("support writes an article and its Markdown is rendered without scripts", func(t *testing.T) {
-			resp := tech.kbPost("/base-de-connaissances", "/base-de-connaissances/nouvel-article", url.Values{
+			resp := tech.postForm("/base-de-connaissances/nouvel-article", "/base-de-connaissances", url.Values{
 				"titre":     {"Dégager un bourrage d'imprimante"},
 				"categorie": {kbID(w.category.ID)},
 				"publie":    {"1"},
@@ -154,7 +139,7 @@ func TestKnowledgeBase(t *testing.T) {
 			}
 		})
 		t.Run("an invalid form comes back with the messages and the input", func(t *testing.T) {
-			resp := tech.kbPost("/base-de-connaissances", "/base-de-connaissances/nouvel-article", url.Values{
+			resp := tech.postForm("/base-de-connaissances/nouvel-article", "/base-de-connaissances", url.Values{
 				"titre": {""}, "corps": {"Texte gardé"}, "categorie": {"999999"},
 			})
 			doc := expectStatus(t, resp, http.StatusUnprocessableEntity)
@@ -168,7 +153,7 @@ func TestKnowledgeBase(t *testing.T) {
 			}
 		})
 		t.Run("a resolved ticket's solution prefills an article", func(t *testing.T) {
-			resp := tech.kbPost("/base-de-connaissances/depuis-incident", "/base-de-connaissances/nouvel-article",
+			resp := tech.postForm("/base-de-connaissances/nouvel-article", "/base-de-connaissances/depuis-incident",
 				url.Values{"incident": {strings.ToLower(w.resolved)}})
 			doc := expectStatus(t, resp, http.StatusOK)
 			if !strings.Contains(val(doc, "#titre"), "Imprimante") || !strings.Contains(doc.Find("#corps").Text(), "Nettoyage du rouleau") ||
@@ -180,7 +165,7 @@ func TestKnowledgeBase(t *testing.T) {
 			}
 			form := url.Values{"titre": {val(doc, "#titre")}, "corps": {doc.Find("#corps").Text()},
 				"categorie": {kbID(w.category.ID)}, "publie": {"1"}, "incident_source": {w.resolved}}
-			resp = tech.kbPost("/base-de-connaissances", "/base-de-connaissances/nouvel-article", form)
+			resp = tech.postForm("/base-de-connaissances/nouvel-article", "/base-de-connaissances", form)
 			if resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("save: status %d", resp.StatusCode)
 			}
@@ -191,7 +176,7 @@ func TestKnowledgeBase(t *testing.T) {
 		})
 		t.Run("an unsolved or unknown ticket is refused next to the field", func(t *testing.T) {
 			for _, n := range []string{w.markup, "I000101_0001", "n'importe quoi"} {
-				resp := tech.kbPost("/base-de-connaissances/depuis-incident", "/base-de-connaissances/nouvel-article", url.Values{"incident": {n}})
+				resp := tech.postForm("/base-de-connaissances/nouvel-article", "/base-de-connaissances/depuis-incident", url.Values{"incident": {n}})
 				doc := expectStatus(t, resp, http.StatusUnprocessableEntity)
 				if doc.Find("#incident-error").Length() != 1 {
 					t.Errorf("%s: no message", n)
@@ -218,9 +203,9 @@ func TestKnowledgeBase(t *testing.T) {
 func TestSearchPage(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		w := newKBWorld(t, db)
-		agent := w.signedIn(t, "agent")
-		collegue := w.signedIn(t, "collegue")
-		tech := w.signedIn(t, "tech")
+		agent := w.e.signedIn(t, "agent")
+		collegue := w.e.signedIn(t, "collegue")
+		tech := w.e.signedIn(t, "tech")
 
 		t.Run("markup in a ticket comes back escaped in the highlighted excerpt", func(t *testing.T) {
 			doc := agent.page("/recherche?q=scanner", http.StatusOK)

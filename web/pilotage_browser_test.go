@@ -24,21 +24,10 @@ func TestBrowserSupervisorDashboardNewsRouting(t *testing.T) {
 	base := st.listen(t)
 	db := st.db
 
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	var problems consoleProblems
-	problems.watch(watchCtx)
-
 	// A generous bound (the machine is shared): a hung browser fails the
 	// test rather than CI.
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
-	defer cancel()
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	ctx, problems := browserSession(t, ctx, 10*time.Minute)
+	step := browserSteps(t, ctx)
 	signIn := func(login, waitFor string) {
 		t.Helper()
 		step("sign in as "+login,
@@ -59,7 +48,7 @@ func TestBrowserSupervisorDashboardNewsRouting(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#menu a[href="/pilotage"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#graphe-statuts svg`)),
 	)
-	if got := reqText(t, ctx, "#kpi-ouverts"); got != "1" {
+	if got := pageText(t, ctx, "#kpi-ouverts"); got != "1" {
 		t.Errorf("open tickets %q, want 1", got)
 	}
 	step("choose another period",
@@ -69,8 +58,8 @@ func TestBrowserSupervisorDashboardNewsRouting(t *testing.T) {
 		chromedp.WaitReady(chromedp.CSS(`#periode option[value="7"][selected]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#graphe-stock svg polyline`)),
 	)
-	reqScreenshot(t, ctx, "pilotage-dashboard")
-	reqAxeAudit(t, ctx, "dashboard")
+	screenshot(t, ctx, "pilotage-dashboard")
+	axeAudit(t, ctx, "dashboard")
 
 	step("write a news item",
 		chromedp.Navigate(base+"/pilotage/actualites/nouvelle"),
@@ -78,17 +67,17 @@ func TestBrowserSupervisorDashboardNewsRouting(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#titre`), "Maintenance de la messagerie"),
 		chromedp.SendKeys(chromedp.CSS(`#texte`), "La messagerie sera indisponible samedi matin."),
 	)
-	reqScreenshot(t, ctx, "pilotage-news-form")
-	reqAxeAudit(t, ctx, "news form")
+	screenshot(t, ctx, "pilotage-news-form")
+	axeAudit(t, ctx, "news form")
 	step("publish it",
 		chromedp.Click(chromedp.CSS(`#enregistrer`)),
 		chromedp.WaitVisible(chromedp.CSS(`#enregistre`)),
 	)
-	if got := reqText(t, ctx, "#actualites-gestion tbody tr .fr-badge"); !strings.EqualFold(got, "Publiée") {
+	if got := pageText(t, ctx, "#actualites-gestion tbody tr .fr-badge"); !strings.EqualFold(got, "Publiée") {
 		t.Errorf("state %q", got)
 	}
-	reqScreenshot(t, ctx, "pilotage-news-list")
-	reqAxeAudit(t, ctx, "news list")
+	screenshot(t, ctx, "pilotage-news-list")
+	axeAudit(t, ctx, "news list")
 
 	step("create a level-2 group",
 		chromedp.Navigate(base+"/pilotage/groupes"),
@@ -97,8 +86,8 @@ func TestBrowserSupervisorDashboardNewsRouting(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#form-groupe button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#enregistre`)),
 	)
-	reqScreenshot(t, ctx, "pilotage-groups")
-	reqAxeAudit(t, ctx, "groups")
+	screenshot(t, ctx, "pilotage-groups")
+	axeAudit(t, ctx, "groups")
 	groups, err := db.GroupsOf(context.Background(), "creteil")
 	if err != nil {
 		t.Fatal(err)
@@ -122,11 +111,11 @@ func TestBrowserSupervisorDashboardNewsRouting(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`tr[data-id="`+strconv.FormatInt(leaf.ID, 10)+`"] button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#enregistre`)),
 	)
-	if got := reqText(t, ctx, `tr[data-id="`+strconv.FormatInt(leaf.ID, 10)+`"] .routage-effectif`); got != "Réseau et télécoms" {
+	if got := pageText(t, ctx, `tr[data-id="`+strconv.FormatInt(leaf.ID, 10)+`"] .routage-effectif`); got != "Réseau et télécoms" {
 		t.Errorf("effective group %q", got)
 	}
-	reqScreenshot(t, ctx, "pilotage-routing")
-	reqAxeAudit(t, ctx, "routing")
+	screenshot(t, ctx, "pilotage-routing")
+	axeAudit(t, ctx, "routing")
 
 	for _, screen := range []struct{ path, wait, name string }{
 		{"/pilotage/categories", "#arbre-categories", "pilotage-categories"},
@@ -135,10 +124,10 @@ func TestBrowserSupervisorDashboardNewsRouting(t *testing.T) {
 		{"/pilotage/journal", "#journal", "pilotage-journal"},
 	} {
 		step("open "+screen.path, chromedp.Navigate(base+screen.path), chromedp.WaitVisible(chromedp.CSS(screen.wait)))
-		reqScreenshot(t, ctx, screen.name)
-		reqAxeAudit(t, ctx, screen.path)
+		screenshot(t, ctx, screen.name)
+		axeAudit(t, ctx, screen.path)
 	}
-	if got := reqText(t, ctx, "#journal tbody tr th"); got != "Routage modifié" {
+	if got := pageText(t, ctx, "#journal tbody tr th"); got != "Routage modifié" {
 		t.Errorf("newest journal line %q", got)
 	}
 
@@ -154,10 +143,10 @@ func TestBrowserSupervisorDashboardNewsRouting(t *testing.T) {
 
 	step("sign out", chromedp.Click(chromedp.CSS(`#deconnexion`)), chromedp.WaitVisible(chromedp.CSS(`#form-connexion`)))
 	signIn("agent", `#actualites`)
-	if got := reqText(t, ctx, "#actualites"); !strings.Contains(got, "Maintenance de la messagerie") {
+	if got := pageText(t, ctx, "#actualites"); !strings.Contains(got, "Maintenance de la messagerie") {
 		t.Errorf("requester's home lacks the news: %q", got)
 	}
-	reqScreenshot(t, ctx, "pilotage-news-seen-by-requester")
+	screenshot(t, ctx, "pilotage-news-seen-by-requester")
 
 	if ps := problems.list(); len(ps) > 0 {
 		t.Errorf("browser console problems: %v", ps)

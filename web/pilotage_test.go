@@ -83,13 +83,6 @@ func newPilotageEnv(t *testing.T, db *store.DB) *pilotageEnv {
 	return e
 }
 
-// post sends a form with the page's CSRF token and returns the response.
-func (b *browser) postForm(page, target string, form url.Values) *http.Response {
-	b.t.Helper()
-	form.Set("_csrf", b.csrf(page))
-	return b.do(http.MethodPost, target, form)
-}
-
 func TestPilotageDashboard(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		e := newPilotageEnv(t, db)

@@ -22,7 +22,7 @@ func TestNewIncidentFormSuggestsArticlesWhileTyping(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newKBWorld(t, db)
-		agent := w.signedIn(t, "agent")
+		agent := w.e.signedIn(t, "agent")
 		article := &store.Article{AcademyCode: "creteil", Title: "Dégager un bourrage d'imprimante",
 			Body: "Ouvrez le capot et retirez la feuille coincée.", Published: true,
 			CategoryID: &w.category.ID, CategoryPath: w.category.Path}

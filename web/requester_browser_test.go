@@ -7,8 +7,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,66 +19,6 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
-
-// reqScreenshot saves the whole page as test-output/screenshots/name.png.
-func reqScreenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	dir := filepath.Join("..", "test-output", "screenshots")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// reqAxeAudit runs axe-core (web/testdata/axe.min.js, injected through the
-// DevTools protocol, so the CSP does not apply) on the current page and
-// fails on any serious or critical WCAG 2.1 A/AA violation.
-func reqAxeAudit(t *testing.T, ctx context.Context, page string) {
-	t.Helper()
-	src, err := os.ReadFile(filepath.Join("testdata", "axe.min.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Audit the page as people see it: once the DSFR's script has set up
-	// its components (it marks <html data-fr-js>; it also drops the
-	// header menu's aria-labelledby, which axe flags on a div without role).
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.documentElement.hasAttribute("data-fr-js")`)); err != nil {
-		t.Fatalf("DSFR script on %s: %v", page, err)
-	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(src)+";true")); err != nil {
-		t.Fatalf("inject axe-core on %s: %v", page, err)
-	}
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("axe-core on %s: %v", page, err)
-	}
-	var vs []struct {
-		ID     string `json:"id"`
-		Impact string `json:"impact"`
-		Help   string `json:"help"`
-		Nodes  []struct {
-			Target []any `json:"target"`
-		} `json:"nodes"`
-	}
-	if err := json.Unmarshal([]byte(raw), &vs); err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range vs {
-		if v.Impact == "serious" || v.Impact == "critical" {
-			var where []string
-			for _, n := range v.Nodes {
-				where = append(where, fmt.Sprint(n.Target...))
-			}
-			t.Errorf("%s: accessibility (%s) %s: %s at %v", page, v.Impact, v.ID, v.Help, where)
-		}
-	}
-}
 
 // reqAccessKey presses Alt+key as a person does to use an accesskey:
 // Chromium activates access keys on the char event, which chromedp's
@@ -102,76 +40,50 @@ func reqAccessKey(key rune) chromedp.Action[chromedp.Void] {
 	})
 }
 
-// reqText reads the space-normalised text of the first element matching sel.
-func reqText(t *testing.T, ctx context.Context, sel string) string {
-	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		t.Fatalf("text of %s: %v", sel, err)
-	}
-	return strings.Join(strings.Fields(s), " ")
-}
-
 func TestBrowserRequesterJourney(t *testing.T) {
 	ctx := browserContext(t)
 	st := newTestStack(t)
 	base := st.listen(t)
 
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	var problems consoleProblems
-	problems.watch(watchCtx)
-
 	// A generous bound, so a hung browser fails the test rather than CI.
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
+	ctx, problems := browserSession(t, ctx, 3*time.Minute)
 
 	file := filepath.Join(t.TempDir(), "capture-ecran.png")
 	if err := os.WriteFile(file, pngBytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	step := browserSteps(t, ctx)
 
 	step("sign in",
-		chromedp.Navigate(base+"/connexion"),
-		chromedp.WaitVisible(chromedp.CSS(`#form-connexion`)),
-		chromedp.SendKeys(chromedp.CSS(`#login`), "agent"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
-		chromedp.Click(chromedp.CSS(`#valider`)),
-		chromedp.WaitVisible(chromedp.CSS(`#actualites`)),
+		signInActions(base+"/connexion", "agent", `#actualites`),
 	)
 
 	step("Alt+N opens the new-incident form",
 		reqAccessKey('n'),
 		chromedp.WaitVisible(chromedp.CSS(`#form-incident`)),
 	)
-	if got := reqText(t, ctx, "h1"); got != "Nouvel incident" {
+	if got := pageText(t, ctx, "h1"); got != "Nouvel incident" {
 		t.Errorf("h1 = %q", got)
 	}
-	reqScreenshot(t, ctx, "requester-incident-form")
-	reqAxeAudit(t, ctx, "new-incident form")
+	screenshot(t, ctx, "requester-incident-form")
+	axeAudit(t, ctx, "new-incident form")
 
 	step("the live directory search finds a colleague",
 		chromedp.SendKeys(chromedp.CSS(`#recherche`), "bern"),
 		chromedp.WaitVisible(chromedp.CSS(`tr.resultat-annuaire button[name="choisir"]`)),
 	)
-	if got := reqText(t, ctx, "tr.resultat-annuaire td"); got != "BERNARD" {
+	if got := pageText(t, ctx, "tr.resultat-annuaire td"); got != "BERNARD" {
 		t.Errorf("first result = %q", got)
 	}
-	reqScreenshot(t, ctx, "requester-directory-search")
+	screenshot(t, ctx, "requester-directory-search")
 	step("choosing the colleague makes them the beneficiary",
 		chromedp.Click(chromedp.CSS(`tr.resultat-annuaire button[name="choisir"]`)),
 		// The form comes back without the results once the choice is made.
 		chromedp.WaitNotPresent(chromedp.CSS(`tr.resultat-annuaire`)),
 		chromedp.WaitVisible(chromedp.CSS(`#form-incident`)),
 	)
-	if got := reqText(t, ctx, "#beneficiaire-nom"); got != "BERNARD, Julien" {
+	if got := pageText(t, ctx, "#beneficiaire-nom"); got != "BERNARD, Julien" {
 		t.Fatalf("beneficiary = %q", got)
 	}
 
@@ -179,8 +91,8 @@ func TestBrowserRequesterJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#envoyer`)),
 		chromedp.WaitVisible(chromedp.CSS(`#resume-erreurs`)),
 	)
-	reqScreenshot(t, ctx, "requester-incident-form-errors")
-	reqAxeAudit(t, ctx, "new-incident form with errors")
+	screenshot(t, ctx, "requester-incident-form-errors")
+	axeAudit(t, ctx, "new-incident form with errors")
 
 	leaf := strconv.FormatInt(st.leaves["Écran"].ID, 10)
 	step("fill and send the form with an attachment",
@@ -190,48 +102,48 @@ func TestBrowserRequesterJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#envoyer`)),
 		chromedp.WaitVisible(chromedp.CSS(`#confirmation`)),
 	)
-	number := reqText(t, ctx, "#numero")
-	if got := reqText(t, ctx, "#confirmation"); !strings.Contains(got, "La fiche a été enregistrée sous le numéro "+number) {
+	number := pageText(t, ctx, "#numero")
+	if got := pageText(t, ctx, "#confirmation"); !strings.Contains(got, "La fiche a été enregistrée sous le numéro "+number) {
 		t.Errorf("confirmation = %q", got)
 	}
-	reqScreenshot(t, ctx, "requester-confirmation")
-	reqAxeAudit(t, ctx, "confirmation")
+	screenshot(t, ctx, "requester-confirmation")
+	axeAudit(t, ctx, "confirmation")
 
 	step("open the ticket",
 		chromedp.Click(chromedp.CSS(`#lien-fiche`)),
 		chromedp.WaitVisible(chromedp.CSS(`#chronologie`)),
 	)
-	if got := reqText(t, ctx, "#f-beneficiaire"); got != "BERNARD, Julien" {
+	if got := pageText(t, ctx, "#f-beneficiaire"); got != "BERNARD, Julien" {
 		t.Errorf("beneficiary = %q", got)
 	}
-	if got := reqText(t, ctx, "#documents"); !strings.Contains(got, "capture-ecran.png") {
+	if got := pageText(t, ctx, "#documents"); !strings.Contains(got, "capture-ecran.png") {
 		t.Errorf("documents = %q", got)
 	}
-	reqScreenshot(t, ctx, "requester-ticket")
-	reqAxeAudit(t, ctx, "ticket page")
+	screenshot(t, ctx, "requester-ticket")
+	axeAudit(t, ctx, "ticket page")
 
 	step("add information",
 		chromedp.Click(chromedp.CSS(`#action-mise-a-jour`)),
 		chromedp.WaitVisible(chromedp.CSS(`#form-information`)),
 	)
-	reqAxeAudit(t, ctx, "add information form")
-	reqScreenshot(t, ctx, "requester-add-information")
+	axeAudit(t, ctx, "add information form")
+	screenshot(t, ctx, "requester-add-information")
 	step("send the information",
 		chromedp.SendKeys(chromedp.CSS(`#information`), "Il s'agit du bureau 422."),
 		chromedp.Click(chromedp.CSS(`#envoyer`)),
 		chromedp.WaitVisible(chromedp.CSS(`#avis-action`)),
 	)
-	if got := reqText(t, ctx, "#chronologie"); !strings.Contains(got, "Il s'agit du bureau 422.") {
+	if got := pageText(t, ctx, "#chronologie"); !strings.Contains(got, "Il s'agit du bureau 422.") {
 		t.Errorf("timeline = %q", got)
 	}
-	reqScreenshot(t, ctx, "requester-ticket-after-information")
+	screenshot(t, ctx, "requester-ticket-after-information")
 
 	step("the cancel confirm step",
 		chromedp.Click(chromedp.CSS(`#action-annuler`)),
 		chromedp.WaitVisible(chromedp.CSS(`#form-annulation`)),
 	)
-	reqAxeAudit(t, ctx, "cancel confirmation")
-	reqScreenshot(t, ctx, "requester-cancel")
+	axeAudit(t, ctx, "cancel confirmation")
+	screenshot(t, ctx, "requester-cancel")
 
 	for _, p := range problems.list() {
 		// The form with errors is answered 422 on purpose.

@@ -6,12 +6,9 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -94,86 +91,12 @@ func TestValidationThroughTheWorkflow(t *testing.T) {
 	})
 }
 
-// rlScreenshotDir is where browser tests save what a person may look at.
-func rlScreenshotDir(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join("..", "test-output", "screenshots")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// rlScreenshot saves the whole page as test-output/screenshots/name.png.
-func rlScreenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.WriteFile(filepath.Join(rlScreenshotDir(t), name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// rlAxeViolation is one rule axe-core found broken.
-type rlAxeViolation struct {
-	ID     string `json:"id"`
-	Impact string `json:"impact"`
-	Help   string `json:"help"`
-	Nodes  []struct {
-		Target []any `json:"target"`
-	} `json:"nodes"`
-}
-
-// rlAxeAudit runs axe-core (web/testdata/axe.min.js, injected through the
-// DevTools protocol) on the current page and fails on any serious or
-// critical violation of WCAG 2.1 A/AA.
-func rlAxeAudit(t *testing.T, ctx context.Context, page string) {
-	t.Helper()
-	src, err := os.ReadFile(filepath.Join("testdata", "axe.min.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(src)+";true")); err != nil {
-		t.Fatalf("inject axe-core on %s: %v", page, err)
-	}
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("axe-core on %s: %v", page, err)
-	}
-	var vs []rlAxeViolation
-	if err := json.Unmarshal([]byte(raw), &vs); err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range vs {
-		if v.Impact == "serious" || v.Impact == "critical" {
-			var where []string
-			for _, n := range v.Nodes {
-				where = append(where, fmt.Sprint(n.Target...))
-			}
-			t.Errorf("%s: accessibility (%s) %s: %s at %v", page, v.Impact, v.ID, v.Help, where)
-		}
-	}
-}
-
 // rlVoid drops the value of an action so it runs among chromedp.Do steps.
 func rlVoid[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
 		_, err := a(ctx, t)
 		return chromedp.Void{}, err
 	}
-}
-
-// rlText reads the text content (not its CSS-transformed rendering) of the
-// first element matching sel, spaces collapsed.
-func rlText(t *testing.T, ctx context.Context, sel string) string {
-	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(sel)))
-	if err != nil {
-		t.Fatalf("text of %s: %v", sel, err)
-	}
-	return strings.Join(strings.Fields(s), " ")
 }
 
 func TestBrowserRequesterLists(t *testing.T) {
@@ -187,20 +110,10 @@ func TestBrowserRequesterLists(t *testing.T) {
 	st.resolve(t, refused)
 	base := st.listen(t)
 
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	var problems consoleProblems
-	problems.watch(watchCtx)
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
+	ctx, problems := browserSession(t, ctx, 3*time.Minute)
 
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/incidents"),
-		chromedp.WaitVisible(chromedp.CSS(`#form-connexion`)),
-		chromedp.SendKeys(chromedp.CSS(`#login`), "agent"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
-		chromedp.Click(chromedp.CSS(`#valider`)),
-		chromedp.WaitVisible(chromedp.CSS(`#table-incidents`)),
+		signInActions(base+"/incidents", "agent", `#table-incidents`),
 	)
 	if err != nil {
 		t.Fatalf("sign in to Suivi des incidents: %v", err)
@@ -212,14 +125,14 @@ func TestBrowserRequesterLists(t *testing.T) {
 				t.Fatalf("row %s: %v", n, err)
 			}
 		}
-		if got := rlText(t, ctx, "#compteur-validations"); got != "Validations : 2" {
+		if got := textContent(t, ctx, "#compteur-validations"); got != "Validations : 2" {
 			t.Errorf("counter %q", got)
 		}
-		if got := rlText(t, ctx, "#compteur-encours"); got != "En cours : Incidents : 1" {
+		if got := textContent(t, ctx, "#compteur-encours"); got != "En cours : Incidents : 1" {
 			t.Errorf("counter %q", got)
 		}
-		rlScreenshot(t, ctx, "requester-suivi-des-incidents")
-		rlAxeAudit(t, ctx, "Suivi des incidents")
+		screenshot(t, ctx, "requester-suivi-des-incidents")
+		axeAudit(t, ctx, "Suivi des incidents")
 	})
 
 	t.Run("the filters refresh the list in place with htmx", func(t *testing.T) {
@@ -256,8 +169,8 @@ func TestBrowserRequesterLists(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rlScreenshot(t, ctx, "requester-incidents-de-mon-entite")
-		rlAxeAudit(t, ctx, "Incidents de mon entité")
+		screenshot(t, ctx, "requester-incidents-de-mon-entite")
+		axeAudit(t, ctx, "Incidents de mon entité")
 	})
 
 	t.Run("accepting a resolution with ratings closes it", func(t *testing.T) {
@@ -268,8 +181,8 @@ func TestBrowserRequesterLists(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rlScreenshot(t, ctx, "requester-validations")
-		rlAxeAudit(t, ctx, "Validations")
+		screenshot(t, ctx, "requester-validations")
+		axeAudit(t, ctx, "Validations")
 		err = chromedp.Do(ctx,
 			chromedp.Click(chromedp.CSS(fmt.Sprintf(`tr[data-numero="%s"] a.valider`, accepted))),
 			chromedp.WaitVisible(chromedp.CSS(`#form-validation`)),
@@ -277,11 +190,11 @@ func TestBrowserRequesterLists(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := rlText(t, ctx, "#solution"); !strings.Contains(got, "Le câble vidéo a été remplacé.") {
+		if got := textContent(t, ctx, "#solution"); !strings.Contains(got, "Le câble vidéo a été remplacé.") {
 			t.Errorf("solution %q", got)
 		}
-		rlScreenshot(t, ctx, "requester-validation-form")
-		rlAxeAudit(t, ctx, "Validation form")
+		screenshot(t, ctx, "requester-validation-form")
+		axeAudit(t, ctx, "Validation form")
 		err = chromedp.Do(ctx,
 			chromedp.Click(chromedp.CSS(`label[for="decision-acceptation"]`)),
 			chromedp.Click(chromedp.CSS(`label[for="delai-5"]`)),
@@ -293,7 +206,7 @@ func TestBrowserRequesterLists(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := rlText(t, ctx, "#avis"); !strings.Contains(got, accepted) {
+		if got := textContent(t, ctx, "#avis"); !strings.Contains(got, accepted) {
 			t.Errorf("notice %q", got)
 		}
 		tk := st.waitTicket(t, accepted, "closed", func(tk *store.Ticket) bool { return tk.Status == store.StatusClosed })
@@ -316,8 +229,8 @@ func TestBrowserRequesterLists(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rlScreenshot(t, ctx, "requester-validation-contradiction")
-		rlAxeAudit(t, ctx, "Validation contradiction check")
+		screenshot(t, ctx, "requester-validation-contradiction")
+		axeAudit(t, ctx, "Validation contradiction check")
 		err = chromedp.Do(ctx,
 			chromedp.Click(chromedp.CSS(`#passer-refus`)),
 			chromedp.WaitVisible(chromedp.CSS(`#avis`)),
@@ -333,7 +246,7 @@ func TestBrowserRequesterLists(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := rlText(t, ctx, fmt.Sprintf(`tr[data-numero="%s"] .statut`, refused)); got != "En cours de traitement" {
+		if got := textContent(t, ctx, fmt.Sprintf(`tr[data-numero="%s"] .statut`, refused)); got != "En cours de traitement" {
 			t.Errorf("status after refusal %q", got)
 		}
 	})
@@ -350,8 +263,8 @@ func TestBrowserRequesterLists(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rlScreenshot(t, ctx, "requester-annulation")
-		rlAxeAudit(t, ctx, "Annulation")
+		screenshot(t, ctx, "requester-annulation")
+		axeAudit(t, ctx, "Annulation")
 		err = chromedp.Do(ctx,
 			chromedp.SendKeys(chromedp.CSS(`#motif`), "Le clavier refonctionne."),
 			chromedp.Click(chromedp.CSS(`#confirmer-annulation`)),
@@ -361,7 +274,7 @@ func TestBrowserRequesterLists(t *testing.T) {
 			t.Fatal(err)
 		}
 		st.waitTicket(t, toCancel, "cancelled", func(tk *store.Ticket) bool { return tk.Status == store.StatusCancelled })
-		if got := rlText(t, ctx, fmt.Sprintf(`tr[data-numero="%s"] .statut`, toCancel)); got != "Annulé" {
+		if got := textContent(t, ctx, fmt.Sprintf(`tr[data-numero="%s"] .statut`, toCancel)); got != "Annulé" {
 			t.Errorf("status %q", got)
 		}
 	})
@@ -388,13 +301,13 @@ func TestBrowserRequesterLists(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := rlText(t, ctx, "#favori"); got != "Retirer des favoris" {
+		if got := textContent(t, ctx, "#favori"); got != "Retirer des favoris" {
 			t.Errorf("star button %q", got)
 		}
-		if got := rlText(t, ctx, "#mon-historique a"); !strings.HasPrefix(got, refused) {
+		if got := textContent(t, ctx, "#mon-historique a"); !strings.HasPrefix(got, refused) {
 			t.Errorf("history starts with %q", got)
 		}
-		rlScreenshot(t, ctx, "requester-favoris-historique")
+		screenshot(t, ctx, "requester-favoris-historique")
 	})
 
 	msgs := problems.list()

@@ -20,11 +20,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
+	"guichet/assembly/stacktest"
 	"guichet/store"
 	"guichet/store/storetest"
-	"guichet/web"
 	"guichet/workflows"
 )
 
@@ -42,20 +40,8 @@ const (
 // extraPerson adds a person with a local account and one role in academy.
 func (st *testStack) extraPerson(t *testing.T, login, academy, role string) *store.Person {
 	t.Helper()
-	ctx := context.Background()
-	p := &store.Person{AcademyCode: academy, Login: login, LastName: "DUPONT", FirstName: "Léa",
-		Email: login + "@ac-" + academy + ".fr", Entity: "EN/ACADEMIE/" + strings.ToUpper(academy)}
-	if err := st.db.CreatePerson(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.db.SetPassword(ctx, p.ID, testPassword); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.db.GrantRoleUnaudited(ctx, p.ID, academy, role); err != nil {
-		t.Fatal(err)
-	}
-	st.people[login] = p
-	return p
+	return st.stack.AddPerson(t, &store.Person{AcademyCode: academy, Login: login, LastName: "DUPONT", FirstName: "Léa",
+		Email: login + "@ac-" + academy + ".fr", Entity: "EN/ACADEMIE/" + strings.ToUpper(academy)}, role)
 }
 
 // probe is one request of an intruder.
@@ -586,11 +572,9 @@ func TestSecretsNeverReachTheLogs(t *testing.T) {
 	cfg.Auth.MaxFailuresPerLogin = 50
 	cfg.Auth.MaxFailuresPerAddress = 50
 	cfg.Auth.FailureWindow = time.Minute
-	srv, err := web.New(web.Deps{Config: cfg, DB: db, Registry: prometheus.NewRegistry(), Logger: slog.New(logs)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, db: db, srv: srv}
+	st := stacktest.New(t, cfg, stacktest.WithDB(db), stacktest.WithoutTemporal(), stacktest.WithoutSeed(),
+		stacktest.WithLogger(slog.New(logs)))
+	e := &env{t: t, db: db, srv: st.Web, reg: st.Registry}
 	e.person("agent")
 	b := e.browser(t)
 	wrong := "Mauvais-Mot-De-Passe-8812"

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,13 +13,12 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
 
+	"guichet/assembly/stacktest"
 	"guichet/intake"
 	"guichet/store"
 	"guichet/store/storetest"
-	"guichet/web"
 )
 
 // noTemporal is a Temporal that cannot be reached: tickets stay pending,
@@ -53,13 +50,9 @@ func newSpoolEnv(t *testing.T, db, intakeDB *store.DB, spoolDir string) *spoolEn
 	in := intake.New(intakeDB, noTemporal{}, cfg, nil)
 	in.Spool = intake.NewSpool(spoolDir)
 	in.RetryDelays = []time.Duration{10 * time.Millisecond}
-	reg := prometheus.NewRegistry()
-	srv, err := web.New(web.Deps{Config: cfg, DB: db, Registry: reg, Intake: in,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &spoolEnv{env: &env{t: t, db: db, srv: srv, reg: reg}, in: in}
+	st := stacktest.New(t, cfg, stacktest.WithDB(db), stacktest.WithoutTemporal(), stacktest.WithoutSeed(),
+		stacktest.WithIntake(in))
+	e := &spoolEnv{env: &env{t: t, db: db, srv: st.Web, reg: st.Registry}, in: in}
 	e.agent = e.person("agent", store.RoleRequester)
 	parent := &store.Category{AcademyCode: "creteil", Name: "Réseau"}
 	if err := db.CreateCategoryUnaudited(ctx, parent); err != nil {

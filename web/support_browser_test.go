@@ -5,9 +5,6 @@ package web_test
 // an axe-core accessibility audit and a screenshot of each screen.
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,68 +16,6 @@ import (
 	"guichet/workflows"
 )
 
-// supportScreenshotDir is where the screens are saved (gitignored).
-const supportScreenshotDir = "../test-output/screenshots"
-
-// supportViolation is an axe-core finding, reduced to what a failure
-// message needs.
-type supportViolation struct {
-	ID     string   `json:"id"`
-	Impact string   `json:"impact"`
-	Help   string   `json:"help"`
-	Nodes  []string `json:"nodes"`
-}
-
-// supportAudit runs axe-core (WCAG 2.1 A and AA rules) on the current page
-// and reports every violation. axe is injected through DevTools, which the
-// page's Content-Security-Policy does not block.
-func supportAudit(t *testing.T, ctx context.Context, page string) {
-	t.Helper()
-	src, err := os.ReadFile(filepath.Join("testdata", "axe.min.js"))
-	if err != nil {
-		t.Fatalf("axe-core: %v", err)
-	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(src)+"\n;true")); err != nil {
-		t.Fatalf("inject axe-core on %s: %v", page, err)
-	}
-	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]supportViolation](`
-		axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-		  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact || "", help: v.help,
-		    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))})))`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("axe-core on %s: %v", page, err)
-	}
-	for _, v := range violations {
-		t.Errorf("accessibility of %s: %s (%s): %s — %v", page, v.ID, v.Impact, v.Help, v.Nodes)
-	}
-}
-
-// supportScreenshot saves the whole page as test-output/screenshots/name.png.
-func supportScreenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	// Quality 100 gives a PNG (below 100, a JPEG).
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.MkdirAll(supportScreenshotDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(supportScreenshotDir, name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// supportText reads the trimmed text of the first element matching sel.
-func supportText(t *testing.T, ctx context.Context, sel string) string {
-	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		t.Fatalf("text of %s: %v", sel, err)
-	}
-	return strings.Join(strings.Fields(s), " ")
-}
-
 func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 	ctx := browserContext(t)
 	cfg := stackConfig()
@@ -90,21 +25,11 @@ func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 	older := st.submit(t, "collegue", ticketOpts{description: "L'imprimante du 2e étage bourre."})
 	base := st.listen(t)
 
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	var problems consoleProblems
-	problems.watch(watchCtx)
 	// A generous bound, so a hung browser fails the test rather than CI.
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
+	ctx, problems := browserSession(t, ctx, 3*time.Minute)
 
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/support/file"),
-		chromedp.WaitVisible(chromedp.CSS(`#form-connexion`)),
-		chromedp.SendKeys(chromedp.CSS(`#login`), "tech"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
-		chromedp.Click(chromedp.CSS(`#valider`)),
-		chromedp.WaitVisible(chromedp.CSS(`#file`)),
+		signInActions(base+"/support/file", "tech", `#file`),
 	)
 	if err != nil {
 		t.Fatalf("sign in to the queue: %v", err)
@@ -116,7 +41,7 @@ func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 				t.Fatalf("row %s: %v", n, err)
 			}
 		}
-		got := supportText(t, ctx, "#ticket-"+number+" time[data-countdown]")
+		got := pageText(t, ctx, "#ticket-"+number+" time[data-countdown]")
 		if !regexp.MustCompile(`^Reste \d+ (h \d\d min|min \d\d s)$`).MatchString(got) {
 			t.Fatalf("countdown %q", got)
 		}
@@ -128,8 +53,8 @@ func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 		if err != nil {
 			t.Fatalf("countdown script: %v", err)
 		}
-		supportScreenshot(t, ctx, "support-file")
-		supportAudit(t, ctx, "/support/file")
+		screenshot(t, ctx, "support-file")
+		axeAuditAll(t, ctx, "/support/file")
 	})
 
 	t.Run("a technician picks a ticket up from the queue", func(t *testing.T) {
@@ -141,13 +66,13 @@ func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 		if err != nil {
 			t.Fatalf("bulk pick-up: %v", err)
 		}
-		if got := supportText(t, ctx, "#resultats"); !strings.Contains(got, number+" : Pris en charge") || strings.Contains(got, older) {
+		if got := pageText(t, ctx, "#resultats"); !strings.Contains(got, number+" : Pris en charge") || strings.Contains(got, older) {
 			t.Fatalf("results %q", got)
 		}
-		if got := supportText(t, ctx, "#ticket-"+number+" .technicien"); got != "ROBERT, Marc" {
+		if got := pageText(t, ctx, "#ticket-"+number+" .technicien"); got != "ROBERT, Marc" {
 			t.Fatalf("technician %q", got)
 		}
-		supportScreenshot(t, ctx, "support-file-prise-en-charge")
+		screenshot(t, ctx, "support-file-prise-en-charge")
 	})
 
 	t.Run("the workspace shows the ticket and asks the requester a question", func(t *testing.T) {
@@ -158,14 +83,14 @@ func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 		if err != nil {
 			t.Fatalf("open workspace: %v", err)
 		}
-		if got := supportText(t, ctx, "#carte .carte-nom"); got != "MARTIN, Claire" {
+		if got := pageText(t, ctx, "#carte .carte-nom"); got != "MARTIN, Claire" {
 			t.Fatalf("identity card %q", got)
 		}
-		if got := supportText(t, ctx, "#temporal"); got != "Voir dans Temporal" {
+		if got := pageText(t, ctx, "#temporal"); got != "Voir dans Temporal" {
 			t.Fatalf("temporal link %q", got)
 		}
-		supportScreenshot(t, ctx, "support-incident")
-		supportAudit(t, ctx, "/support/incidents/:number")
+		screenshot(t, ctx, "support-incident")
+		axeAuditAll(t, ctx, "/support/incidents/:number")
 		err = chromedp.Do(ctx,
 			chromedp.SendKeys(chromedp.CSS(`#questionner-texte`), "Quel est le modèle de votre écran ?"),
 			chromedp.Click(chromedp.CSS(`#questionner`)),
@@ -175,10 +100,10 @@ func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 			t.Fatalf("ask: %v", err)
 		}
 		// DSFR badges are upper-cased by CSS: compare without case.
-		if got := supportText(t, ctx, "#statut"); !strings.EqualFold(got, "En attente d'information") {
+		if got := pageText(t, ctx, "#statut"); !strings.EqualFold(got, "En attente d'information") {
 			t.Fatalf("status %q", got)
 		}
-		if got := supportText(t, ctx, ".evenement--info_requested"); !strings.Contains(got, "Quel est le modèle de votre écran ?") {
+		if got := pageText(t, ctx, ".evenement--info_requested"); !strings.Contains(got, "Quel est le modèle de votre écran ?") {
 			t.Fatalf("event %q", got)
 		}
 	})
@@ -197,14 +122,14 @@ func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 		if err != nil {
 			t.Fatalf("resolve: %v", err)
 		}
-		if got := supportText(t, ctx, "#statut"); !strings.EqualFold(got, "Résolu — en attente de validation") {
+		if got := pageText(t, ctx, "#statut"); !strings.EqualFold(got, "Résolu — en attente de validation") {
 			t.Fatalf("status %q", got)
 		}
-		if got := supportText(t, ctx, "#solution"); !strings.Contains(got, "Le câble vidéo a été remplacé") {
+		if got := pageText(t, ctx, "#solution"); !strings.Contains(got, "Le câble vidéo a été remplacé") {
 			t.Fatalf("solution %q", got)
 		}
-		supportScreenshot(t, ctx, "support-incident-resolu")
-		supportAudit(t, ctx, "/support/incidents/:number (résolu)")
+		screenshot(t, ctx, "support-incident-resolu")
+		axeAuditAll(t, ctx, "/support/incidents/:number (résolu)")
 	})
 
 	t.Run("Mes tickets lists the resolved ticket", func(t *testing.T) {
@@ -215,8 +140,8 @@ func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 		if err != nil {
 			t.Fatalf("mes tickets: %v", err)
 		}
-		supportScreenshot(t, ctx, "support-mes-tickets")
-		supportAudit(t, ctx, "/support/mes-tickets")
+		screenshot(t, ctx, "support-mes-tickets")
+		axeAuditAll(t, ctx, "/support/mes-tickets")
 	})
 
 	for _, p := range problems.list() {

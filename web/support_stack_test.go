@@ -20,23 +20,8 @@ import (
 // addTechnician gives the stack a second technician of Créteil's platform.
 func (st *testStack) addTechnician(t *testing.T, login, last, first string) *store.Person {
 	t.Helper()
-	ctx := context.Background()
-	p := &store.Person{AcademyCode: "creteil", Login: login, LastName: last, FirstName: first,
-		Email: login + "@ac-creteil.fr"}
-	if err := st.db.CreatePerson(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.db.SetPassword(ctx, p.ID, testPassword); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.db.GrantRoleUnaudited(ctx, p.ID, "creteil", store.RoleTechnician); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.db.AddGroupMemberUnaudited(ctx, st.group, p.ID); err != nil {
-		t.Fatal(err)
-	}
-	st.people[login] = p
-	return p
+	return st.stack.AddTechnician(t, &store.Person{AcademyCode: "creteil", Login: login, LastName: last, FirstName: first,
+		Email: login + "@ac-creteil.fr"})
 }
 
 // supportPost sends a workspace action and returns the response.

@@ -1,5 +1,6 @@
 // Package e2e_test runs Guichet's reply listener against a real Temporal
-// server (in memory), the real worker and activities, on both databases:
+// server (in memory), the real worker and activities (the shared
+// stacktest stack), on both databases:
 // a requester's answer to a notification mail becomes information added to
 // the ticket. It lives apart from package mail so that the mail tests do
 // not link the Temporal server.
@@ -10,50 +11,34 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
 	"strings"
 	"testing"
-	"time"
 
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-smtp"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/server/temporaltest"
 
-	"guichet/activities"
+	"guichet/assembly/stacktest"
 	"guichet/config"
 	"guichet/intake"
-	"guichet/mail"
 	"guichet/store"
 	"guichet/store/storetest"
-	"guichet/worker"
 	"guichet/workflows"
 )
 
-// waitLimit bounds every wait for an asynchronous outcome: a guard against
-// a hung test, not an assertion on speed.
-const waitLimit = 90 * time.Second
-
 func testConfig() config.Config {
-	cfg := config.Defaults()
+	cfg := stacktest.Config()
 	cfg.Temporal.TaskQueue = "guichet-mail-e2e"
-	cfg.Tickets.PickupDeadline = time.Hour
-	cfg.Tickets.ValidationDeadline = 24 * time.Hour
-	cfg.Tickets.ValidationReminder = 20 * time.Hour
-	cfg.Tickets.WaitingReminder = 24 * time.Hour
-	cfg.Tickets.OpeningHours = config.OpeningHours{TimeZone: "UTC", Open: "00:00", Close: "23:59",
-		Days: []int{1, 2, 3, 4, 5, 6, 7}, Holidays: "none"}
-	cfg.Academies = []config.Academy{{Code: "creteil", Name: "Créteil"}}
-	cfg.Mail.From = "Guichet <guichet@ac-creteil.fr>"
 	cfg.Mail.ReplyDomain = "reponse.ac-creteil.fr"
 	cfg.Mail.ReplySecret = "secret de test"
 	cfg.Mail.ListenAddr = "127.0.0.1:0"
 	return cfg
 }
 
+// stack is the shared test stack (stacktest.New) with the replies
+// listener served on s.smtp.
 type stack struct {
+	*stacktest.Stack
 	db     *store.DB
 	client client.Client
 	cfg    config.Config
@@ -64,102 +49,13 @@ type stack struct {
 
 func newStack(t *testing.T, db *store.DB) *stack {
 	t.Helper()
-	ctx := context.Background()
-	cfg := testConfig()
-	srv := temporaltest.NewServer(temporaltest.WithT(t))
-	c := srv.GetDefaultClient()
-	if err := worker.EnsureSearchAttributes(ctx, c, srv.GetDefaultNamespace()); err != nil {
-		t.Fatal(err)
+	st := stacktest.New(t, testConfig(), stacktest.WithDB(db), stacktest.WithMailListener())
+	people := map[string]int64{}
+	for login, p := range st.People {
+		people[login] = p.ID
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	outbox := mail.NewOutbox(db, cfg.Mail, "https://guichet.test", mail.WithLogger(logger))
-	if err := outbox.Err(); err != nil {
-		t.Fatal(err)
-	}
-	acts := &activities.Activities{DB: db, Outbox: outbox, BaseURL: "https://guichet.test", ReplyTo: mail.ReplyToFunc(cfg.Mail)}
-	w := worker.New(c, cfg, acts)
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
-
-	l := mail.NewListener(db, cfg, c, logger)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- l.Serve(ln) }()
-	t.Cleanup(func() {
-		l.Close()
-		<-done
-	})
-	s := &stack{db: db, client: c, cfg: cfg, people: map[string]int64{}, smtp: ln.Addr().String()}
-	s.seed(t)
-	return s
-}
-
-func (s *stack) seed(t *testing.T) {
-	t.Helper()
-	ctx := context.Background()
-	if err := s.db.UpsertAcademy(ctx, &store.Academy{Code: "creteil", Name: "Créteil"}); err != nil {
-		t.Fatal(err)
-	}
-	g := &store.Group{AcademyCode: "creteil", Name: "Plateforme", Level: 1, Intake: true}
-	if err := s.db.CreateGroupUnaudited(ctx, g); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range []struct{ login, role string }{
-		{"agent", store.RoleRequester}, {"collegue", store.RoleRequester}, {"tech", store.RoleTechnician},
-	} {
-		person := &store.Person{AcademyCode: "creteil", Login: p.login, LastName: strings.ToUpper(p.login),
-			FirstName: "Camille", Email: p.login + "@ac-creteil.fr"}
-		if err := s.db.CreatePerson(ctx, person); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.db.GrantRoleUnaudited(ctx, person.ID, "creteil", p.role); err != nil {
-			t.Fatal(err)
-		}
-		if p.role == store.RoleTechnician {
-			if err := s.db.AddGroupMemberUnaudited(ctx, g.ID, person.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-		s.people[p.login] = person.ID
-	}
-	cat := &store.Category{AcademyCode: "creteil", Name: "Écran"}
-	if err := s.db.CreateCategoryUnaudited(ctx, cat); err != nil {
-		t.Fatal(err)
-	}
-	s.cat = cat.ID
-}
-
-func (s *stack) update(t *testing.T, number, name string, arg any) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	h, err := s.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.TicketWorkflowID(number), UpdateName: name, Args: []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err != nil {
-		t.Fatalf("update %s: %v", name, err)
-	}
-	var res workflows.UpdateResult
-	if err := h.Get(ctx, &res); err != nil {
-		t.Fatalf("update %s: %v", name, err)
-	}
-}
-
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitLimit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still waiting for: %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return &stack{Stack: st, db: db, client: st.Temporal, cfg: st.Config, people: people,
+		cat: st.Leaves["Écran"].ID, smtp: st.SMTPAddr}
 }
 
 // infoAdded returns the info_added events of a ticket.
@@ -209,16 +105,16 @@ func TestAReplyToANotificationBecomesInformationAdded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "the ticket routed", func() bool {
+		stacktest.Eventually(t, "the ticket routed", func() bool {
 			tk, err := db.GetTicket(ctx, number)
 			return err == nil && tk.GroupID != nil
 		})
 		tech := workflows.Actor{PersonID: s.people["tech"], Roles: []string{workflows.RoleTechnician}}
-		s.update(t, number, workflows.UpdatePickUp, workflows.PickUpInput{Actor: tech})
-		s.update(t, number, workflows.UpdateRequestInfo, workflows.RequestInfoInput{Actor: tech, Question: "Quel modèle d'écran ?"})
+		s.Update(t, number, workflows.UpdatePickUp, workflows.PickUpInput{Actor: tech})
+		s.Update(t, number, workflows.UpdateRequestInfo, workflows.RequestInfoInput{Actor: tech, Question: "Quel modèle d'écran ?"})
 
 		var question *store.Mail
-		eventually(t, "the question mailed to the requester", func() bool {
+		stacktest.Eventually(t, "the question mailed to the requester", func() bool {
 			ms, err := db.ListMailsForTicket(ctx, number)
 			if err != nil {
 				t.Fatal(err)
@@ -247,7 +143,7 @@ func TestAReplyToANotificationBecomesInformationAdded(t *testing.T) {
 			if err := send(t, s.smtp, "agent@ac-creteil.fr", to, raw); err != nil {
 				t.Fatalf("reply refused: %v", err)
 			}
-			eventually(t, "the ticket back in progress with the information", func() bool {
+			stacktest.Eventually(t, "the ticket back in progress with the information", func() bool {
 				tk, err := db.GetTicket(ctx, number)
 				return err == nil && tk.Status == store.StatusInProgress && len(s.infoAdded(t, number)) == 1
 			})
@@ -276,7 +172,7 @@ func TestAReplyToANotificationBecomesInformationAdded(t *testing.T) {
 			if err := send(t, s.smtp, "collegue@ac-creteil.fr", to, raw2); err != nil {
 				t.Fatalf("second reply refused: %v", err)
 			}
-			eventually(t, "the second reply added", func() bool {
+			stacktest.Eventually(t, "the second reply added", func() bool {
 				evs := s.infoAdded(t, number)
 				return len(evs) >= 2 && evs[len(evs)-1].Body == "Il est au bureau B12."
 			})
@@ -289,7 +185,7 @@ func TestAReplyToANotificationBecomesInformationAdded(t *testing.T) {
 		})
 
 		t.Run("the technician is told of the added information", func(t *testing.T) {
-			eventually(t, "the info_added mail to the technician", func() bool {
+			stacktest.Eventually(t, "the info_added mail to the technician", func() bool {
 				ms, err := db.ListMailsForTicket(ctx, number)
 				if err != nil {
 					t.Fatal(err)
@@ -305,8 +201,8 @@ func TestAReplyToANotificationBecomesInformationAdded(t *testing.T) {
 
 		t.Run("a reply to a cancelled ticket is refused at RCPT", func(t *testing.T) {
 			agent := workflows.Actor{PersonID: s.people["agent"], Roles: []string{workflows.RoleRequester}}
-			s.update(t, number, workflows.UpdateCancel, workflows.CancelInput{Actor: agent, Reason: "Réglé seul."})
-			eventually(t, "the cancellation projected", func() bool {
+			s.Update(t, number, workflows.UpdateCancel, workflows.CancelInput{Actor: agent, Reason: "Réglé seul."})
+			stacktest.Eventually(t, "the cancellation projected", func() bool {
 				tk, err := db.GetTicket(ctx, number)
 				return err == nil && tk.Status == store.StatusCancelled
 			})

@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"bytes"
@@ -7,38 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"guichet/assembly"
 	"guichet/bench"
 	"guichet/config"
 	"guichet/store"
 )
-
-func TestGenerateCommandRefusesBadFlags(t *testing.T) {
-	cases := []struct {
-		name     string
-		args     []string
-		contains string
-	}{
-		{"a negative count is refused", []string{"generate", "--tickets", "-5"}, "--tickets"},
-		{"nothing to generate is refused", []string{"generate", "--tickets", "0", "--articles", "0"}, "nothing to generate"},
-		{"more tickets than a generated number can index are refused", []string{"generate", "--tickets", "10000000"}, "at most 9999999"},
-		{"an empty académie code is refused", []string{"generate", "--academies", "creteil,,rouen"}, "--academies"},
-		{"no requester per académie is refused", []string{"generate", "--people", "0"}, "--people"},
-		{"a stray argument is refused", []string{"generate", "beaucoup"}, `unexpected argument "beaucoup"`},
-		{"a number that is not one is refused", []string{"generate", "--tickets", "mille"}, "invalid value"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv("GUICHET_DATA_DIR", t.TempDir())
-			var out, errOut bytes.Buffer
-			if code := run(tc.args, &out, &errOut); code != exitConfig {
-				t.Fatalf("exit code = %d, want %d; stderr: %s", code, exitConfig, errOut.String())
-			}
-			if !strings.Contains(errOut.String(), tc.contains) {
-				t.Fatalf("stderr does not mention %q:\n%s", tc.contains, errOut.String())
-			}
-		})
-	}
-}
 
 func TestGenerateCommandFillsAnEmptyDatabaseAppendsAndSparesRealTickets(t *testing.T) {
 	dir := t.TempDir()
@@ -47,7 +20,7 @@ func TestGenerateCommandFillsAnEmptyDatabaseAppendsAndSparesRealTickets(t *testi
 		var out, errOut bytes.Buffer
 		args := append([]string{"generate", "--data-dir", dir, "--tickets", "90", "--articles", "12",
 			"--people", "5", "--technicians", "1"}, extra...)
-		code := run(args, &out, &errOut)
+		code := Run("dev", args, &out, &errOut)
 		return code, out.String(), errOut.String()
 	}
 	t.Run("an empty database receives the demo directory and the generated volume", func(t *testing.T) {
@@ -83,7 +56,7 @@ func TestGenerateCommandFillsAnEmptyDatabaseAppendsAndSparesRealTickets(t *testi
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	db, err := openStore(ctx, cfg, false)
+	db, err := assembly.OpenStore(ctx, cfg, false)
 	if err != nil {
 		t.Fatal(err)
 	}

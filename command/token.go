@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"context"
@@ -6,13 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"guichet/assembly"
 	"guichet/config"
 	"guichet/store"
 )
@@ -27,10 +25,11 @@ kept). --expires takes days (30d), hours (12h) or "never" (default 90d);
 ` // #nosec G101 -- help text that mentions tokens, not a credential
 
 // runToken runs `guichet token create …`.
-func runToken(args []string, stdout, stderr io.Writer) int {
+func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const name = "token create"
 	if len(args) == 0 || args[0] != "create" {
 		fmt.Fprint(stderr, tokenUsage)
-		return exitConfig
+		return usageError(name, nil)
 	}
 	fs := flag.NewFlagSet("guichet token create", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -39,57 +38,44 @@ func runToken(args []string, stdout, stderr io.Writer) int {
 	login := fs.String("user", "", "login of the person the token acts as (required)")
 	expires := fs.String("expires", "90d", `lifetime: 30d, 12h or "never"`)
 	scope := fs.String("scope", store.ScopeRead, "read or write")
-	name := fs.String("name", "", "name of the token (default: created by the command line)")
+	tokenName := fs.String("name", "", "name of the token (default: created by the command line)")
 	app := fs.Bool("application", false, "make an application token")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return exitConfig
+	if err := parseFlags(name, fs, args[1:]); err != nil {
+		return err
 	}
 	if *login == "" || fs.NArg() > 0 {
 		fmt.Fprint(stderr, tokenUsage)
-		return exitConfig
+		return usageError(name, nil)
 	}
 	ttl, err := parseTokenTTL(*expires)
 	if err != nil {
-		fmt.Fprintf(stderr, "guichet token create: %v\n", err)
-		return exitConfig
+		return usageError(name, err)
 	}
 	if *scope != store.ScopeRead && *scope != store.ScopeWrite {
-		fmt.Fprintf(stderr, "guichet token create: --scope must be read or write, not %q\n", *scope)
-		return exitConfig
+		return usageError(name, fmt.Errorf("--scope must be read or write, not %q", *scope))
 	}
-	overrides := map[string]any{}
-	if *dataDir != "" {
-		overrides["data_dir"] = *dataDir
-	}
-	cfg, err := config.Load(*path, overrides)
+	cfg, err := loadFlagsConfig(*path, *dataDir)
 	if err != nil {
-		fmt.Fprintf(stderr, "guichet token: %v\n", err)
-		return exitConfig
+		return usageError("token", err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	kind := store.TokenPersonal
 	if *app {
 		kind = store.TokenApplication
 	}
-	if *name == "" {
-		*name = "ligne de commande " + time.Now().Format("2006-01-02")
+	if *tokenName == "" {
+		*tokenName = "ligne de commande " + time.Now().Format("2006-01-02")
 	}
-	tok, err := createToken(ctx, cfg, store.NewToken{Kind: kind, Name: *name, Scope: *scope, TTL: ttl}, *login)
+	tok, err := createToken(ctx, cfg, store.NewToken{Kind: kind, Name: *tokenName, Scope: *scope, TTL: ttl}, *login)
 	if err != nil {
-		fmt.Fprintf(stderr, "guichet token create: %v\n", err)
-		return exitFailure
+		return failed(name, err)
 	}
 	fmt.Fprintln(stdout, tok)
-	return 0
+	return nil
 }
 
 // createToken makes a token for the person with login.
 func createToken(ctx context.Context, cfg config.Config, n store.NewToken, login string) (string, error) {
-	db, err := openStore(ctx, cfg, true)
+	db, err := assembly.OpenStore(ctx, cfg, true)
 	if err != nil {
 		return "", err
 	}

@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/sdk/client"
 
+	"guichet/assembly/stacktest"
 	"guichet/config"
 	"guichet/embedded"
 	"guichet/store/storetest"
@@ -46,7 +47,7 @@ func TestTemporalCommandRefusesABadConfiguration(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			var out, errOut bytes.Buffer
-			if code := run(tc.args, &out, &errOut); code != exitConfig {
+			if code := Run("dev", tc.args, &out, &errOut); code != exitConfig {
 				t.Fatalf("exit code = %d, want %d; stderr: %s", code, exitConfig, errOut.String())
 			}
 			got := errOut.String()
@@ -68,7 +69,7 @@ func TestTemporalCommandServesGuichetsNamespaceFromPostgres(t *testing.T) {
 	cfg, err := config.Load("", map[string]any{
 		"log.level":                           "warn",
 		"temporal.namespace":                  "guichet",
-		"temporal.server.addr":                freeAddr(t),
+		"temporal.server.addr":                stacktest.FreeAddr(t),
 		"temporal.server.postgres_dsn":        dsn,
 		"temporal.server.database":            prefix + "_temporal",
 		"temporal.server.visibility_database": prefix + "_visibility",

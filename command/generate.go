@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"context"
@@ -6,12 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
+	"guichet/assembly"
 	"guichet/bench"
 	"guichet/config"
 	"guichet/demo"
@@ -46,7 +44,8 @@ type generateFlags struct {
 }
 
 // runGenerate runs `guichet generate`.
-func runGenerate(args []string, stdout, stderr io.Writer) int {
+func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const name = "generate"
 	fs := flag.NewFlagSet("guichet generate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, generateUsage+"\nFlags:\n"); fs.PrintDefaults() }
@@ -62,41 +61,28 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&f.attachments, "attachments", false, "join a small text document to one ticket in 20")
 	fs.StringVar(&f.focus, "focus", "", "login of a person who files one ticket in 400 and receives one in 800 (the benchmark's requester: agent.creteil)")
 	fs.BoolVar(&f.force, "force", false, "add generated tickets even when the database holds real ones")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return exitConfig
+	if err := parseFlags(name, fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "guichet generate: unexpected argument %q\n", fs.Arg(0))
-		return exitConfig
+		return usageError(name, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
 	o, err := f.options()
 	if err != nil {
-		fmt.Fprintf(stderr, "guichet generate: %v\n", err)
-		return exitConfig
+		return usageError(name, err)
 	}
-	overrides := map[string]any{}
-	if f.dataDir != "" {
-		overrides["data_dir"] = f.dataDir
-	}
-	cfg, err := config.Load(f.config, overrides)
+	cfg, err := loadFlagsConfig(f.config, f.dataDir)
 	if err != nil {
-		fmt.Fprintf(stderr, "guichet generate: %v\n", err)
-		return exitConfig
+		return usageError(name, err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	if err := generate(ctx, cfg, o, f.focus, f.force, stdout, stderr); err != nil {
-		fmt.Fprintf(stderr, "guichet generate: %v\n", err)
 		var rerr *realTicketsError
 		if errors.As(err, &rerr) {
-			return exitConfig
+			return usageError(name, err)
 		}
-		return exitFailure
+		return failed(name, err)
 	}
-	return 0
+	return nil
 }
 
 // options checks the flags and turns them into generator options.
@@ -137,7 +123,7 @@ func (e *realTicketsError) Error() string {
 // generate opens the database (migrating it), checks what it holds and
 // writes the generated volume.
 func generate(ctx context.Context, cfg config.Config, o bench.GenerateOptions, focus string, force bool, stdout, stderr io.Writer) error {
-	db, err := openStore(ctx, cfg, true)
+	db, err := assembly.OpenStore(ctx, cfg, true)
 	if err != nil {
 		return err
 	}
@@ -155,7 +141,7 @@ func generate(ctx context.Context, cfg config.Config, o bench.GenerateOptions, f
 	}
 	if len(academies) == 0 {
 		fmt.Fprintln(stdout, "Base vide : chargement de l'annuaire et du catalogue de démonstration.")
-		if _, err := demo.Load(ctx, db, cfg.Academies, newLogger(cfg.Log, stderr)); err != nil {
+		if _, err := demo.Load(ctx, db, cfg.Academies, assembly.NewLogger(cfg.Log, stderr)); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}

@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"guichet/assembly"
 	"guichet/config"
 	"guichet/embedded"
 	"guichet/workflows"
@@ -24,7 +25,7 @@ func runTemporal(ctx context.Context, cfg config.Config, out io.Writer) error {
 				config.EnvVar("temporal.server.postgres_dsn") + " (guichet temporal persists in PostgreSQL only; guichet dev embeds a SQLite one)",
 		}
 	}
-	logger := newLogger(cfg.Log, os.Stderr)
+	logger := assembly.NewLogger(cfg.Log, os.Stderr)
 	logger.Info("démarrage de Temporal sur PostgreSQL", "addr", s.Addr,
 		"database", s.Database, "visibility_database", s.VisibilityDatabase)
 	srv, err := embedded.StartTemporal(ctx, embedded.TemporalOptions{

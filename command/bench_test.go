@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"bytes"
@@ -19,36 +19,12 @@ const runAsGuichet = "BENCH_TEST_RUN_AS_GUICHET"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(runAsGuichet) == "1" {
-		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+		os.Exit(Run("dev", os.Args[1:], os.Stdout, os.Stderr))
 	}
 	if err := os.Setenv(runAsGuichet, "1"); err != nil {
 		panic(err)
 	}
 	os.Exit(m.Run())
-}
-
-func TestBenchCommandRefusesBadFlags(t *testing.T) {
-	cases := []struct {
-		name     string
-		args     []string
-		contains string
-	}{
-		{"an unknown section is named", []string{"bench", "--sections", "creation,speed"}, `unknown section "speed"`},
-		{"the production shape needs a PostgreSQL DSN", []string{"bench", "--shape", "production"}, "--postgres"},
-		{"a zero concurrency is refused", []string{"bench", "--concurrency", "0"}, "--concurrency"},
-		{"PostgreSQL without the production shape is refused", []string{"bench", "--postgres", "postgres://x/y"}, "--shape production"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			if code := run(tc.args, &out, &errOut); code != exitConfig {
-				t.Fatalf("exit code = %d, want %d; stderr: %s", code, exitConfig, errOut.String())
-			}
-			if !strings.Contains(errOut.String(), tc.contains) {
-				t.Fatalf("stderr does not mention %q:\n%s", tc.contains, errOut.String())
-			}
-		})
-	}
 }
 
 // TestBenchCommandSmoke runs every section with three operations at
@@ -59,7 +35,7 @@ func TestBenchCommandSmoke(t *testing.T) {
 	}
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"bench", "--data-dir", t.TempDir(), "--out", out, "--n", "3", "--concurrency", "1",
+	code := Run("dev", []string{"bench", "--data-dir", t.TempDir(), "--out", out, "--n", "3", "--concurrency", "1",
 		"--max", "30s", "--open-tickets", "3", "--read-tickets", "60", "--read-articles", "30"}, &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())

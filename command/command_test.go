@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"guichet/assembly/stacktest"
 	"guichet/config"
 	"guichet/store"
 	"guichet/workflows"
@@ -39,6 +40,23 @@ func TestCommandLine(t *testing.T) {
 		{"a worker listening for replies without a secret to sign them refuses to start", []string{"worker"},
 			map[string]string{"GUICHET_MAIL_LISTEN_ADDR": "127.0.0.1:0"}, exitConfig, "mail.reply_secret"},
 		{"a stray argument is refused", []string{"migrate", "extra"}, nil, exitConfig, `unexpected argument "extra"`},
+		{"an unknown section is named", []string{"bench", "--sections", "creation,speed"}, nil, exitConfig, `unknown section "speed"`},
+		{"the production shape needs a PostgreSQL DSN", []string{"bench", "--shape", "production"}, nil, exitConfig, "--postgres"},
+		{"a zero concurrency is refused", []string{"bench", "--concurrency", "0"}, nil, exitConfig, "--concurrency"},
+		{"PostgreSQL without the production shape is refused", []string{"bench", "--postgres", "postgres://x/y"}, nil, exitConfig, "--shape production"},
+		{"a negative count is refused", []string{"generate", "--tickets", "-5"}, nil, exitConfig, "--tickets"},
+		{"nothing to generate is refused", []string{"generate", "--tickets", "0", "--articles", "0"}, nil, exitConfig, "nothing to generate"},
+		{"more tickets than a generated number can index are refused", []string{"generate", "--tickets", "10000000"}, nil, exitConfig, "at most 9999999"},
+		{"an empty académie code is refused", []string{"generate", "--academies", "creteil,,rouen"}, nil, exitConfig, "--academies"},
+		{"no requester per académie is refused", []string{"generate", "--people", "0"}, nil, exitConfig, "--people"},
+		{"a stray argument to generate is refused", []string{"generate", "beaucoup"}, nil, exitConfig, `unexpected argument "beaucoup"`},
+		{"a number that is not one is refused", []string{"generate", "--tickets", "mille"}, nil, exitConfig, "invalid value"},
+		{"a command's help is no error", []string{"migrate", "-h"}, nil, 0, "-data-dir"},
+		{"token without create prints its usage", []string{"token"}, nil, exitConfig, "usage: guichet token create"},
+		{"a token's lifetime must be one", []string{"token", "create", "--user", "agent", "--expires", "bientôt"}, nil, exitConfig,
+			"guichet token create: --expires"},
+		{"directory import wants one file", []string{"directory", "import"}, nil, exitConfig, "guichet directory import: give one CSV file"},
+		{"directory without import prints its usage", []string{"directory"}, nil, exitConfig, "usage: guichet directory import"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -47,7 +65,7 @@ func TestCommandLine(t *testing.T) {
 			}
 			t.Setenv("GUICHET_DATA_DIR", t.TempDir())
 			var out, errOut bytes.Buffer
-			code := run(tc.args, &out, &errOut)
+			code := Run("dev", tc.args, &out, &errOut)
 			if code != tc.code {
 				t.Fatalf("exit code = %d, want %d; stderr: %s", code, tc.code, errOut.String())
 			}
@@ -56,17 +74,6 @@ func TestCommandLine(t *testing.T) {
 			}
 		})
 	}
-}
-
-// freeAddr returns a loopback address with a port free right now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of runDev.
@@ -97,7 +104,7 @@ type devStack struct {
 
 func startDev(t *testing.T, dataDir string) *devStack {
 	t.Helper()
-	web, grpc, ui := freeAddr(t), freeAddr(t), freeAddr(t)
+	web, grpc, ui := stacktest.FreeAddr(t), stacktest.FreeAddr(t), stacktest.FreeAddr(t)
 	cfg, err := config.Load("", map[string]any{
 		"data_dir": dataDir, "web.addr": web, "web.base_url": "http://" + web,
 		"temporal.host_port": grpc, "temporal.ui_addr": ui, "temporal.ui_url": "http://" + ui,

@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"bytes"
@@ -37,7 +37,7 @@ func TestBenchReportAssemblesRunsAndKeepsTheHandWrittenEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"bench", "report", "--from", emb + "," + prod, "--out", out}, &stdout, &stderr); code != 0 {
+	if code := Run("dev", []string{"bench", "report", "--from", emb + "," + prod, "--out", out}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
 	}
 	md, err := os.ReadFile(filepath.Join(out, "BENCHMARKS.md"))
@@ -86,7 +86,7 @@ func TestBenchReportRefusesBadInputWithoutTouchingTheOutput(t *testing.T) {
 			}
 			var stdout, stderr bytes.Buffer
 			args := append([]string{"bench", "report", "--out", out}, tc.args...)
-			if code := run(args, &stdout, &stderr); code != exitConfig {
+			if code := Run("dev", args, &stdout, &stderr); code != exitConfig {
 				t.Fatalf("exit code = %d, want %d; stderr: %s", code, exitConfig, stderr.String())
 			}
 			if !strings.Contains(stderr.String(), tc.says) {

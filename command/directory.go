@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"context"
@@ -7,60 +7,47 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 
+	"guichet/assembly"
 	"guichet/config"
 	"guichet/identity"
 )
 
 // runDirectory runs `guichet directory import [flags] FILE`: the people of
 // a CSV file are imported into the directory with a progress bar; bad rows
-// are listed with their line number and skipped. It returns the exit code:
-// 0 when every row was imported, 1 when some were skipped or the import
-// failed, 2 for a bad command line or configuration.
-func runDirectory(args []string, stdout, stderr io.Writer) int {
+// are listed with their line number and skipped. The exit status is 0 when
+// every row was imported, 1 when some were skipped or the import failed, 2
+// for a bad command line or configuration.
+func runDirectory(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "import" {
 		fmt.Fprint(stderr, "usage: guichet directory import [--config FILE] [--data-dir DIR] [--academie CODE] FICHIER.csv\n")
-		return exitConfig
+		return usageError("directory", nil)
 	}
 	fs := flag.NewFlagSet("guichet directory import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	path := fs.String("config", "", "configuration file (YAML)")
 	dataDir := fs.String("data-dir", "", "data directory")
 	academy := fs.String("academie", "", "académie of the rows without an académie column")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return exitConfig
+	if err := parseFlags("directory import", fs, args[1:]); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprint(stderr, "guichet directory import: give one CSV file\n")
-		return exitConfig
+		return usageError("directory import", errors.New("give one CSV file"))
 	}
-	overrides := map[string]any{}
-	if *dataDir != "" {
-		overrides["data_dir"] = *dataDir
-	}
-	cfg, err := config.Load(*path, overrides)
+	cfg, err := loadFlagsConfig(*path, *dataDir)
 	if err != nil {
-		fmt.Fprintf(stderr, "guichet directory: %v\n", err)
-		return exitConfig
+		return usageError("directory", err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	skipped, err := importDirectory(ctx, cfg, fs.Arg(0), strings.ToLower(*academy), stdout)
 	if err != nil {
-		fmt.Fprintf(stderr, "guichet directory import: %v\n", err)
-		return exitFailure
+		return failed("directory import", err)
 	}
 	if skipped > 0 {
-		return exitFailure
+		return failed("directory import", nil)
 	}
-	return 0
+	return nil
 }
 
 // importDirectory imports file and reports on out; it returns how many
@@ -71,12 +58,12 @@ func importDirectory(ctx context.Context, cfg config.Config, file, academy strin
 		return 0, err
 	}
 	defer f.Close()
-	db, err := openStore(ctx, cfg, true)
+	db, err := assembly.OpenStore(ctx, cfg, true)
 	if err != nil {
 		return 0, err
 	}
 	defer db.Close()
-	svc := identity.New(cfg, db, newLogger(cfg.Log, io.Discard))
+	svc := identity.New(cfg, db, assembly.NewLogger(cfg.Log, io.Discard))
 	bar := newProgressBar(out)
 	res, err := svc.ImportCSV(ctx, f, identity.ImportOptions{Name: filepath.Base(file), Academy: academy, Progress: bar.update})
 	bar.done()

@@ -1,4 +1,4 @@
-package main
+package assembly
 
 import (
 	"fmt"
@@ -16,8 +16,8 @@ import (
 	"guichet/config"
 )
 
-// newLogger builds the process logger from the configuration.
-func newLogger(cfg config.Log, w io.Writer) *slog.Logger {
+// NewLogger builds the process logger from the configuration.
+func NewLogger(cfg config.Log, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(strings.ToUpper(cfg.Level)))
 	opts := &slog.HandlerOptions{Level: level}
@@ -27,10 +27,10 @@ func newLogger(cfg config.Log, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
-// newMetrics returns the Prometheus registry served on /metrics, with Go and
+// NewMetrics returns the Prometheus registry served on /metrics, with Go and
 // process collectors, and a Temporal SDK metrics handler (client and worker
 // metrics) exporting into the same registry.
-func newMetrics() (*prometheus.Registry, client.MetricsHandler, error) {
+func NewMetrics() (*prometheus.Registry, client.MetricsHandler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	exporter, err := otelprom.New(otelprom.WithRegisterer(reg), otelprom.WithoutScopeInfo())
