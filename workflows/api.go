@@ -1,8 +1,21 @@
-// Package workflows holds the ticket workflow and its contract: names of the
-// workflow, its updates, query and signal, the input and result structs, the
-// activity names and payloads, and the search attributes it keeps current.
-// web/ depends on this package alone (never on activities/), so it imports
-// only the Temporal SDK, the Temporal API and the standard library.
+// Package workflows holds every Temporal workflow of Guichet and its
+// contract, and nothing else defines one (the import-graph and replay tests
+// keep it so):
+//
+//   - the ticket workflow (ticket.go, handlers.go, timers.go): its names,
+//     Updates, query and signal, input and result structs (api.go), the
+//     rules table of its actions — who, from which states, each field's
+//     limits, refusal codes, status label keys — that the web forms and the
+//     API read too (rules.go), its activity names and payloads
+//     (activities.go) and the search attributes it keeps current;
+//   - the webhook delivery workflow the ticket starts as children
+//     (webhooks.go);
+//   - the directory synchronisation (directory.go) and the bench's empty
+//     workflow (bench.go).
+//
+// web/ depends on this package (never on activities/), so it imports only
+// the Temporal SDK, the Temporal API, the standard library and the French
+// holiday calendar its deadlines need.
 package workflows
 
 import (
