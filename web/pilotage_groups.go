@@ -24,6 +24,10 @@ type groupsView struct {
 	Found []store.Person
 }
 
+// SearchPath is the action of the screen's directory search (shared block
+// "person-search").
+func (*groupsView) SearchPath() string { return "/pilotage/groupes" }
+
 // searchLimit bounds directory search results on management screens.
 const searchLimit = 20
 

@@ -22,6 +22,10 @@ type rolesView struct {
 	StaffTable, FoundTable roleTable
 }
 
+// SearchPath is the action of the screen's directory search (shared block
+// "person-search").
+func (*rolesView) SearchPath() string { return "/pilotage/roles" }
+
 // roleTable is one table of people with their roles and grant forms.
 type roleTable struct {
 	ID, Caption, Q, CSRF string
