@@ -180,10 +180,7 @@ func TestCategories(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var paths []string
-			for _, c := range leaves {
-				paths = append(paths, c.Path)
-			}
+			paths := collect(leaves, func(c store.Category) string { return c.Path })
 			want := []string{"Matériel › Écran", "Matériel › Imprimante", "Applications académiques › Scolarité du 2nd degré › SIECLE", "Autre demande"}
 			if !slices.Equal(paths, want) {
 				t.Fatalf("leaves = %q", paths)

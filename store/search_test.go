@@ -101,21 +101,11 @@ func seedSearch(t *testing.T, db *store.DB) searchFixture {
 }
 
 func ticketNumbers(hits []store.TicketHit) []string {
-	var out []string
-	for _, h := range hits {
-		out = append(out, h.Number)
-	}
-	slices.Sort(out)
-	return out
+	return sortedKeys(hits, func(h store.TicketHit) string { return h.Number })
 }
 
 func articleIDs(hits []store.ArticleHit) []int64 {
-	var out []int64
-	for _, h := range hits {
-		out = append(out, h.ID)
-	}
-	slices.Sort(out)
-	return out
+	return sortedKeys(hits, func(h store.ArticleHit) int64 { return h.ID })
 }
 
 func TestSearchTickets(t *testing.T) {
@@ -290,10 +280,7 @@ func TestArticles(t *testing.T) {
 			if err != nil || more {
 				t.Fatal(more, err)
 			}
-			var titles []string
-			for _, a := range as {
-				titles = append(titles, a.Title)
-			}
+			titles := collect(as, func(a store.Article) string { return a.Title })
 			want := []string{"Configurer la messagerie sur un téléphone", "Un écran qui clignote", "Changer le toner d'une imprimante"}
 			if !slices.Equal(titles, want) {
 				t.Fatalf("titles = %q", titles)

@@ -23,6 +23,23 @@ func newPerson(t *testing.T, db *store.DB, login string) int64 {
 	return p.ID
 }
 
+// newPersonIn inserts a directory entry of the académie and entity given
+// and returns it as read back from the store.
+func newPersonIn(t *testing.T, db *store.DB, login, academy, entity string) *store.Person {
+	t.Helper()
+	ctx := context.Background()
+	id := newPerson(t, db, login)
+	if _, err := db.NewUpdate().Model((*store.Person)(nil)).Set("academy_code = ?", academy).
+		Set("entity = ?", entity).Where("id = ?", id).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.GetPerson(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // newSubmission returns a ticket as the web form would fill it.
 func newSubmission(requester int64) *store.Ticket {
 	return &store.Ticket{
@@ -110,10 +127,7 @@ func TestPendingTickets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var ns []string
-			for _, tk := range ts {
-				ns = append(ns, tk.Number)
-			}
+			ns := collect(ts, func(tk store.Ticket) string { return tk.Number })
 			return ns
 		}
 		t.Run("fresh submissions are not pending yet for an age limit", func(t *testing.T) {
@@ -330,10 +344,7 @@ func TestTechnicianLoads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var order []int64
-		for _, l := range loads {
-			order = append(order, l.PersonID)
-		}
+		order := collect(loads, func(l store.TechnicianLoad) int64 { return l.PersonID })
 		t.Run("the never-assigned member comes first, then the least recently assigned, the busiest last", func(t *testing.T) {
 			want := []int64{fresh, older, recent, busy}
 			if len(order) != len(want) {
