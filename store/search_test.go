@@ -140,11 +140,7 @@ func TestSearchTickets(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var want []string
-				for _, n := range tc.want {
-					want = append(want, f.tickets[n])
-				}
-				slices.Sort(want)
+				want := sortedKeys(tc.want, func(n string) string { return f.tickets[n] })
 				if got := ticketNumbers(hits); !slices.Equal(got, want) || more {
 					t.Fatalf("SearchTickets(%q) = %v (more %v), want %v", tc.query, got, more, want)
 				}
@@ -252,11 +248,7 @@ func TestSearchArticles(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var want []int64
-				for _, n := range tc.want {
-					want = append(want, f.articles[n])
-				}
-				slices.Sort(want)
+				want := sortedKeys(tc.want, func(n string) int64 { return f.articles[n] })
 				if got := articleIDs(hits); !slices.Equal(got, want) {
 					t.Fatalf("SearchArticles(%q) = %v, want %v", tc.search.Query, got, want)
 				}
