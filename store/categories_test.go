@@ -10,26 +10,23 @@ import (
 	"guichet/store/storetest"
 )
 
+// addCategory adds c as by and returns it with its ID.
+func addCategory(t *testing.T, db *store.DB, by store.Editor, c *store.Category) *store.Category {
+	t.Helper()
+	if err := db.AddCategory(context.Background(), by, c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func TestCategoryManagement(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newAdminFixture(t, db)
-		hw := &store.Category{Name: "Matériel"}
-		if err := db.AddCategory(ctx, f.by, hw); err != nil {
-			t.Fatal(err)
-		}
-		screen := &store.Category{Name: "Écran", ParentID: &hw.ID}
-		if err := db.AddCategory(ctx, f.by, screen); err != nil {
-			t.Fatal(err)
-		}
-		cable := &store.Category{Name: "Câble", ParentID: &screen.ID}
-		if err := db.AddCategory(ctx, f.by, cable); err != nil {
-			t.Fatal(err)
-		}
-		net := &store.Category{Name: "Réseau"}
-		if err := db.AddCategory(ctx, f.by, net); err != nil {
-			t.Fatal(err)
-		}
+		hw := addCategory(t, db, f.by, &store.Category{Name: "Matériel"})
+		screen := addCategory(t, db, f.by, &store.Category{Name: "Écran", ParentID: &hw.ID})
+		cable := addCategory(t, db, f.by, &store.Category{Name: "Câble", ParentID: &screen.ID})
+		net := addCategory(t, db, f.by, &store.Category{Name: "Réseau"})
 		path := func(id int64) string {
 			c, err := db.GetCategory(ctx, id)
 			if err != nil {
@@ -180,10 +177,7 @@ func TestCategories(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var paths []string
-			for _, c := range leaves {
-				paths = append(paths, c.Path)
-			}
+			paths := collect(leaves, func(c store.Category) string { return c.Path })
 			want := []string{"Matériel › Écran", "Matériel › Imprimante", "Applications académiques › Scolarité du 2nd degré › SIECLE", "Autre demande"}
 			if !slices.Equal(paths, want) {
 				t.Fatalf("leaves = %q", paths)

@@ -27,10 +27,7 @@ func TestGroups(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var ids []int64
-			for _, g := range gs {
-				ids = append(ids, g.ID)
-			}
+			ids := collect(gs, func(g store.Group) int64 { return g.ID })
 			if !slices.Equal(ids, []int64{intake.ID, apps.ID, network.ID}) {
 				t.Fatalf("got %+v", gs)
 			}

@@ -12,10 +12,7 @@ func TestAProjectedResolutionCountsItsArticleOnceAtMost(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		req := newPerson(t, db, "agent")
-		number, err := db.CreateTicket(ctx, newSubmission(req), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		number := newTicket(t, db, req)
 		a := &store.Article{AcademyCode: "creteil", Title: "Écran noir", Body: "Vérifier le câble.", Published: true}
 		if err := db.CreateArticle(ctx, a); err != nil {
 			t.Fatal(err)

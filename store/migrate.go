@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
@@ -29,6 +30,39 @@ type step struct {
 
 // both is a statement the same on SQLite and PostgreSQL.
 func both(sql string) step { return step{sqlite: sql, postgres: sql} }
+
+// typed is a statement the same on SQLite and PostgreSQL but for the
+// names of its types, written once with these placeholders:
+//   - {ID}: the "id" column counted by the database, INTEGER PRIMARY KEY
+//     AUTOINCREMENT on SQLite, BIGSERIAL on PostgreSQL;
+//   - {PK_ID}: the PRIMARY KEY ("id") line that PostgreSQL states after the
+//     columns (nothing on SQLite), put right after the column it follows;
+//   - {INT}: INTEGER on SQLite, BIGINT on PostgreSQL;
+//   - {TIME}: TIMESTAMP on SQLite, TIMESTAMPTZ on PostgreSQL;
+//   - {BYTES}: BLOB on SQLite, BYTEA on PostgreSQL.
+//
+// The spellings are part of every migration that shipped with them: never
+// change one (add a new placeholder instead).
+func typed(sql string) step {
+	return step{sqlite: sqliteTypes.Replace(sql), postgres: postgresTypes.Replace(sql)}
+}
+
+var (
+	sqliteTypes = strings.NewReplacer(
+		"{ID}", `"id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT`,
+		"{PK_ID}", "",
+		"{INT}", "INTEGER",
+		"{TIME}", "TIMESTAMP",
+		"{BYTES}", "BLOB",
+	)
+	postgresTypes = strings.NewReplacer(
+		"{ID}", `"id" BIGSERIAL NOT NULL`,
+		"{PK_ID}", ",\n\t\t\tPRIMARY KEY (\"id\")",
+		"{INT}", "BIGINT",
+		"{TIME}", "TIMESTAMPTZ",
+		"{BYTES}", "BYTEA",
+	)
+)
 
 // sqliteOnly is a statement run on SQLite only.
 func sqliteOnly(sql string) step { return step{sqlite: sql} }

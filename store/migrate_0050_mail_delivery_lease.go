@@ -8,9 +8,6 @@ package store
 //     it there as the retry backoff;
 //   - an index to list a ticket's mails.
 var mailDeliveryLease = []step{
-	{
-		sqlite:   `ALTER TABLE mails ADD COLUMN not_before TIMESTAMP`,
-		postgres: `ALTER TABLE mails ADD COLUMN not_before TIMESTAMPTZ`,
-	},
+	typed(`ALTER TABLE mails ADD COLUMN not_before {TIME}`),
 	both(`CREATE INDEX "mails_ticket_idx" ON "mails" ("ticket_number", "id")`),
 }

@@ -3,30 +3,16 @@ package store
 // favouritesAndTicketViews adds the requester's personal lists: favourite
 // tickets (Mes favoris) and the tickets they looked at (Mon historique).
 var favouritesAndTicketViews = []step{
-	{
-		sqlite: `CREATE TABLE "favourites" (
-			"person_id" INTEGER NOT NULL,
+	typed(`CREATE TABLE "favourites" (
+			"person_id" {INT} NOT NULL,
 			"ticket_number" VARCHAR NOT NULL,
-			"created_at" TIMESTAMP NOT NULL,
-			PRIMARY KEY ("person_id", "ticket_number"))`,
-		postgres: `CREATE TABLE "favourites" (
-			"person_id" BIGINT NOT NULL,
+			"created_at" {TIME} NOT NULL,
+			PRIMARY KEY ("person_id", "ticket_number"))`),
+	typed(`CREATE TABLE "ticket_views" (
+			"person_id" {INT} NOT NULL,
 			"ticket_number" VARCHAR NOT NULL,
-			"created_at" TIMESTAMPTZ NOT NULL,
-			PRIMARY KEY ("person_id", "ticket_number"))`,
-	},
-	{
-		sqlite: `CREATE TABLE "ticket_views" (
-			"person_id" INTEGER NOT NULL,
-			"ticket_number" VARCHAR NOT NULL,
-			"viewed_at" TIMESTAMP NOT NULL,
-			PRIMARY KEY ("person_id", "ticket_number"))`,
-		postgres: `CREATE TABLE "ticket_views" (
-			"person_id" BIGINT NOT NULL,
-			"ticket_number" VARCHAR NOT NULL,
-			"viewed_at" TIMESTAMPTZ NOT NULL,
-			PRIMARY KEY ("person_id", "ticket_number"))`,
-	},
+			"viewed_at" {TIME} NOT NULL,
+			PRIMARY KEY ("person_id", "ticket_number"))`),
 	both(`CREATE INDEX "favourites_person_idx" ON "favourites" ("person_id", "created_at")`),
 	both(`CREATE INDEX "ticket_views_person_idx" ON "ticket_views" ("person_id", "viewed_at")`),
 }

@@ -7,54 +7,26 @@ package store
 //   - academy_hours and academy_holidays: opening hours and extra closed days
 //     per académie, overriding the configuration.
 var newsDatesAuditLogOpeningHours = []step{
-	{
-		sqlite:   `ALTER TABLE news ADD COLUMN expires_at TIMESTAMP`,
-		postgres: `ALTER TABLE news ADD COLUMN expires_at TIMESTAMPTZ`,
-	},
+	typed(`ALTER TABLE news ADD COLUMN expires_at {TIME}`),
 	both(`ALTER TABLE news ADD COLUMN draft BOOLEAN NOT NULL DEFAULT FALSE`),
-	{
-		sqlite:   `ALTER TABLE news ADD COLUMN updated_at TIMESTAMP`,
-		postgres: `ALTER TABLE news ADD COLUMN updated_at TIMESTAMPTZ`,
-	},
-	{
-		sqlite: `CREATE TABLE "audit_log" (
-			"id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
-			"at" TIMESTAMP NOT NULL,
-			"actor_id" INTEGER NOT NULL,
+	typed(`ALTER TABLE news ADD COLUMN updated_at {TIME}`),
+	typed(`CREATE TABLE "audit_log" (
+			{ID},
+			"at" {TIME} NOT NULL,
+			"actor_id" {INT} NOT NULL,
 			"academy_code" VARCHAR NOT NULL,
 			"action" VARCHAR NOT NULL,
 			"target" VARCHAR NOT NULL,
-			"details" VARCHAR NOT NULL)`,
-		postgres: `CREATE TABLE "audit_log" (
-			"id" BIGSERIAL NOT NULL,
-			"at" TIMESTAMPTZ NOT NULL,
-			"actor_id" BIGINT NOT NULL,
-			"academy_code" VARCHAR NOT NULL,
-			"action" VARCHAR NOT NULL,
-			"target" VARCHAR NOT NULL,
-			"details" VARCHAR NOT NULL,
-			PRIMARY KEY ("id"))`,
-	},
-	{
-		sqlite: `CREATE TABLE "academy_hours" (
+			"details" VARCHAR NOT NULL{PK_ID})`),
+	typed(`CREATE TABLE "academy_hours" (
 			"academy_code" VARCHAR NOT NULL,
 			"time_zone" VARCHAR NOT NULL,
 			"opens_at" VARCHAR NOT NULL,
 			"closes_at" VARCHAR NOT NULL,
 			"days" VARCHAR NOT NULL,
 			"holidays" VARCHAR NOT NULL,
-			"updated_at" TIMESTAMP NOT NULL,
-			PRIMARY KEY ("academy_code"))`,
-		postgres: `CREATE TABLE "academy_hours" (
-			"academy_code" VARCHAR NOT NULL,
-			"time_zone" VARCHAR NOT NULL,
-			"opens_at" VARCHAR NOT NULL,
-			"closes_at" VARCHAR NOT NULL,
-			"days" VARCHAR NOT NULL,
-			"holidays" VARCHAR NOT NULL,
-			"updated_at" TIMESTAMPTZ NOT NULL,
-			PRIMARY KEY ("academy_code"))`,
-	},
+			"updated_at" {TIME} NOT NULL,
+			PRIMARY KEY ("academy_code"))`),
 	both(`CREATE TABLE "academy_holidays" (
 		"academy_code" VARCHAR NOT NULL,
 		"day" VARCHAR NOT NULL,

@@ -9,22 +9,12 @@ package store
 //     reaches the workflow twice.
 var peopleLangAndMailReplies = []step{
 	both(`ALTER TABLE people ADD COLUMN lang VARCHAR(8) NOT NULL DEFAULT 'fr'`),
-	{
-		sqlite: `CREATE TABLE "mail_replies" (
+	typed(`CREATE TABLE "mail_replies" (
 			"message_id" VARCHAR NOT NULL,
 			"ticket_number" VARCHAR NOT NULL,
-			"person_id" INTEGER NOT NULL,
+			"person_id" {INT} NOT NULL,
 			"attachment_ids" VARCHAR NOT NULL DEFAULT '[]',
-			"created_at" TIMESTAMP NOT NULL,
-			"signaled_at" TIMESTAMP,
-			PRIMARY KEY ("message_id"))`,
-		postgres: `CREATE TABLE "mail_replies" (
-			"message_id" VARCHAR NOT NULL,
-			"ticket_number" VARCHAR NOT NULL,
-			"person_id" BIGINT NOT NULL,
-			"attachment_ids" VARCHAR NOT NULL DEFAULT '[]',
-			"created_at" TIMESTAMPTZ NOT NULL,
-			"signaled_at" TIMESTAMPTZ,
-			PRIMARY KEY ("message_id"))`,
-	},
+			"created_at" {TIME} NOT NULL,
+			"signaled_at" {TIME},
+			PRIMARY KEY ("message_id"))`),
 }

@@ -10,39 +10,20 @@ package store
 //     last one read. Rows go with their session.
 var kbProblemsSolvedWithoutTicket = []step{
 	both(`ALTER TABLE kb_articles ADD COLUMN solved_without_ticket INTEGER NOT NULL DEFAULT 0`),
-	{
-		sqlite: `CREATE TABLE "kb_self_solved" (
-			"person_id" INTEGER NOT NULL,
-			"article_id" INTEGER NOT NULL,
-			"created_at" TIMESTAMP NOT NULL,
+	typed(`CREATE TABLE "kb_self_solved" (
+			"person_id" {INT} NOT NULL,
+			"article_id" {INT} NOT NULL,
+			"created_at" {TIME} NOT NULL,
 			PRIMARY KEY ("person_id", "article_id"),
 			FOREIGN KEY (person_id) REFERENCES people (id) ON DELETE CASCADE,
-			FOREIGN KEY (article_id) REFERENCES kb_articles (id) ON DELETE CASCADE)`,
-		postgres: `CREATE TABLE "kb_self_solved" (
-			"person_id" BIGINT NOT NULL,
-			"article_id" BIGINT NOT NULL,
-			"created_at" TIMESTAMPTZ NOT NULL,
-			PRIMARY KEY ("person_id", "article_id"),
-			FOREIGN KEY (person_id) REFERENCES people (id) ON DELETE CASCADE,
-			FOREIGN KEY (article_id) REFERENCES kb_articles (id) ON DELETE CASCADE)`,
-	},
-	{
-		sqlite: `CREATE TABLE "kb_suggestion_views" (
+			FOREIGN KEY (article_id) REFERENCES kb_articles (id) ON DELETE CASCADE)`),
+	typed(`CREATE TABLE "kb_suggestion_views" (
 			"session_id" VARCHAR NOT NULL,
-			"article_id" INTEGER NOT NULL,
-			"person_id" INTEGER NOT NULL,
-			"viewed_at" TIMESTAMP NOT NULL,
+			"article_id" {INT} NOT NULL,
+			"person_id" {INT} NOT NULL,
+			"viewed_at" {TIME} NOT NULL,
 			PRIMARY KEY ("session_id", "article_id"),
 			FOREIGN KEY (session_id) REFERENCES sessions (id) ON DELETE CASCADE,
-			FOREIGN KEY (article_id) REFERENCES kb_articles (id) ON DELETE CASCADE)`,
-		postgres: `CREATE TABLE "kb_suggestion_views" (
-			"session_id" VARCHAR NOT NULL,
-			"article_id" BIGINT NOT NULL,
-			"person_id" BIGINT NOT NULL,
-			"viewed_at" TIMESTAMPTZ NOT NULL,
-			PRIMARY KEY ("session_id", "article_id"),
-			FOREIGN KEY (session_id) REFERENCES sessions (id) ON DELETE CASCADE,
-			FOREIGN KEY (article_id) REFERENCES kb_articles (id) ON DELETE CASCADE)`,
-	},
+			FOREIGN KEY (article_id) REFERENCES kb_articles (id) ON DELETE CASCADE)`),
 	both(`CREATE INDEX "kb_self_solved_article_idx" ON "kb_self_solved" ("article_id", "created_at")`),
 }

@@ -10,8 +10,5 @@ package store
 // The ticket keeps its status: the flag says its processing stopped.
 var ticketWorkflowEnded = []step{
 	both(`ALTER TABLE tickets ADD COLUMN workflow_ended_status VARCHAR(32) NOT NULL DEFAULT ''`),
-	{
-		sqlite:   `ALTER TABLE tickets ADD COLUMN workflow_ended_at TIMESTAMP`,
-		postgres: `ALTER TABLE tickets ADD COLUMN workflow_ended_at TIMESTAMPTZ`,
-	},
+	typed(`ALTER TABLE tickets ADD COLUMN workflow_ended_at {TIME}`),
 }

@@ -29,10 +29,7 @@ func TestNewsManagement(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var out []string
-			for _, n := range ns {
-				out = append(out, n.Title)
-			}
+			out := collect(ns, func(n store.News) string { return n.Title })
 			return out
 		}
 		t.Run("requesters see only published, unexpired news", func(t *testing.T) {

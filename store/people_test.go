@@ -272,10 +272,7 @@ func TestSearchPeople(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var logins []string
-				for _, p := range got {
-					logins = append(logins, p.Login)
-				}
+				logins := collect(got, func(p store.Person) string { return p.Login })
 				if !slices.Equal(logins, tt.want) {
 					t.Fatalf("SearchPeople(%q, %q) = %v, want %v", tt.academy, tt.query, logins, tt.want)
 				}
@@ -316,10 +313,7 @@ func TestAssets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var kinds []string
-			for _, a := range got {
-				kinds = append(kinds, a.Kind)
-			}
+			kinds := collect(got, func(a store.Asset) string { return a.Kind })
 			if strings.Join(kinds, ",") != "Écran,Poste de travail" {
 				t.Fatalf("assets = %v", kinds)
 			}

@@ -101,21 +101,11 @@ func seedSearch(t *testing.T, db *store.DB) searchFixture {
 }
 
 func ticketNumbers(hits []store.TicketHit) []string {
-	var out []string
-	for _, h := range hits {
-		out = append(out, h.Number)
-	}
-	slices.Sort(out)
-	return out
+	return sortedKeys(hits, func(h store.TicketHit) string { return h.Number })
 }
 
 func articleIDs(hits []store.ArticleHit) []int64 {
-	var out []int64
-	for _, h := range hits {
-		out = append(out, h.ID)
-	}
-	slices.Sort(out)
-	return out
+	return sortedKeys(hits, func(h store.ArticleHit) int64 { return h.ID })
 }
 
 func TestSearchTickets(t *testing.T) {
@@ -150,11 +140,7 @@ func TestSearchTickets(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var want []string
-				for _, n := range tc.want {
-					want = append(want, f.tickets[n])
-				}
-				slices.Sort(want)
+				want := sortedKeys(tc.want, func(n string) string { return f.tickets[n] })
 				if got := ticketNumbers(hits); !slices.Equal(got, want) || more {
 					t.Fatalf("SearchTickets(%q) = %v (more %v), want %v", tc.query, got, more, want)
 				}
@@ -262,11 +248,7 @@ func TestSearchArticles(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var want []int64
-				for _, n := range tc.want {
-					want = append(want, f.articles[n])
-				}
-				slices.Sort(want)
+				want := sortedKeys(tc.want, func(n string) int64 { return f.articles[n] })
 				if got := articleIDs(hits); !slices.Equal(got, want) {
 					t.Fatalf("SearchArticles(%q) = %v, want %v", tc.search.Query, got, want)
 				}
@@ -290,10 +272,7 @@ func TestArticles(t *testing.T) {
 			if err != nil || more {
 				t.Fatal(more, err)
 			}
-			var titles []string
-			for _, a := range as {
-				titles = append(titles, a.Title)
-			}
+			titles := collect(as, func(a store.Article) string { return a.Title })
 			want := []string{"Configurer la messagerie sur un téléphone", "Un écran qui clignote", "Changer le toner d'une imprimante"}
 			if !slices.Equal(titles, want) {
 				t.Fatalf("titles = %q", titles)

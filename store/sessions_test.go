@@ -39,6 +39,15 @@ func TestSessions(t *testing.T) {
 		ctx := context.Background()
 		claire := sessionPerson(t, db, "claire.martin")
 		const idle, max = 30 * time.Minute, 12 * time.Hour
+		// newSession opens a session of Claire's and returns its token.
+		newSession := func(t *testing.T) string {
+			t.Helper()
+			token, _, err := db.CreateSession(ctx, claire.ID, idle, max, "", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return token
+		}
 
 		t.Run("a new session is found by its token and returns its person", func(t *testing.T) {
 			token, s, err := db.CreateSession(ctx, claire.ID, idle, max, "192.0.2.1", "Firefox")
@@ -61,14 +70,8 @@ func TestSessions(t *testing.T) {
 		})
 
 		t.Run("two sessions never share a token", func(t *testing.T) {
-			a, _, err := db.CreateSession(ctx, claire.ID, idle, max, "", "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _, err := db.CreateSession(ctx, claire.ID, idle, max, "", "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			a := newSession(t)
+			b := newSession(t)
 			if a == b {
 				t.Fatal("two sessions got the same token")
 			}
@@ -93,12 +96,9 @@ func TestSessions(t *testing.T) {
 		}
 		for _, tc := range expiries {
 			t.Run(tc.name, func(t *testing.T) {
-				token, _, err := db.CreateSession(ctx, claire.ID, idle, max, "", "")
-				if err != nil {
-					t.Fatal(err)
-				}
+				token := newSession(t)
 				ageSession(t, db, token, tc.lastSeen, tc.expires)
-				_, _, err = db.TouchSession(ctx, token, idle)
+				_, _, err := db.TouchSession(ctx, token, idle)
 				if tc.valid && err != nil {
 					t.Fatalf("want valid, got %v", err)
 				}
@@ -115,10 +115,7 @@ func TestSessions(t *testing.T) {
 		}
 
 		t.Run("touching a session pushes its idle deadline", func(t *testing.T) {
-			token, _, err := db.CreateSession(ctx, claire.ID, idle, max, "", "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			token := newSession(t)
 			ageSession(t, db, token, idle-time.Minute, time.Hour)
 			s, _, err := db.TouchSession(ctx, token, idle)
 			if err != nil {
@@ -130,10 +127,7 @@ func TestSessions(t *testing.T) {
 		})
 
 		t.Run("peeking at a session (background polling) does not keep it alive", func(t *testing.T) {
-			token, _, err := db.CreateSession(ctx, claire.ID, idle, max, "", "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			token := newSession(t)
 			ageSession(t, db, token, idle-time.Minute, time.Hour)
 			s, _, err := db.PeekSession(ctx, token, idle)
 			if err != nil {
@@ -163,10 +157,7 @@ func TestSessions(t *testing.T) {
 		})
 
 		t.Run("signing out deletes the session", func(t *testing.T) {
-			token, _, err := db.CreateSession(ctx, claire.ID, idle, max, "", "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			token := newSession(t)
 			if err := db.DeleteSession(ctx, token); err != nil {
 				t.Fatal(err)
 			}
@@ -186,10 +177,7 @@ func TestSessions(t *testing.T) {
 			}
 			var mine []string
 			for range 3 {
-				tok, _, err := db.CreateSession(ctx, claire.ID, idle, max, "", "")
-				if err != nil {
-					t.Fatal(err)
-				}
+				tok := newSession(t)
 				mine = append(mine, tok)
 			}
 			n, err := db.DeleteSessionsOf(ctx, claire.ID)
@@ -210,19 +198,10 @@ func TestSessions(t *testing.T) {
 		})
 
 		t.Run("purging deletes idle and expired sessions and keeps live ones", func(t *testing.T) {
-			live, _, err := db.CreateSession(ctx, claire.ID, idle, max, "", "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			idleTok, _, err := db.CreateSession(ctx, claire.ID, idle, max, "", "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			live := newSession(t)
+			idleTok := newSession(t)
 			ageSession(t, db, idleTok, idle+time.Minute, time.Hour)
-			oldTok, _, err := db.CreateSession(ctx, claire.ID, idle, max, "", "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			oldTok := newSession(t)
 			ageSession(t, db, oldTok, 0, -time.Minute)
 			n, err := db.PurgeExpiredSessions(ctx, idle)
 			if err != nil {

@@ -357,30 +357,14 @@ func (db *DB) ExportTickets(ctx context.Context, academy string, from, to time.T
 		Order("created_at", "number").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("store: export tickets of %s: %w", academy, err)
 	}
-	var ids []int64
-	var gids []int64
-	for _, t := range ts {
-		ids = append(ids, t.RequesterID, t.BeneficiaryID)
-		if t.TechnicianID != nil {
-			ids = append(ids, *t.TechnicianID)
-		}
-		if t.GroupID != nil {
-			gids = append(gids, *t.GroupID)
-		}
-	}
+	ids, gids := ticketParties(ts)
 	names, err := db.personNames(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	groups := map[int64]string{}
-	if gids = slices.Compact(slices.Sorted(slices.Values(gids))); len(gids) > 0 {
-		var gs []Group
-		if err := db.NewSelect().Model(&gs).Where("id IN (?)", bun.In(gids)).Scan(ctx); err != nil {
-			return nil, fmt.Errorf("store: export groups: %w", err)
-		}
-		for _, g := range gs {
-			groups[g.ID] = g.Name
-		}
+	groups, err := db.groupNames(ctx, gids)
+	if err != nil {
+		return nil, fmt.Errorf("store: export groups: %w", err)
 	}
 	out := make([]ExportRow, len(ts))
 	for i, t := range ts {

@@ -320,29 +320,14 @@ func (db *DB) decorateTickets(ctx context.Context, ts []Ticket) ([]QueueTicket, 
 	if len(ts) == 0 {
 		return out, nil
 	}
-	var ids, groupIDs []int64
-	for _, t := range ts {
-		ids = append(ids, t.RequesterID, t.BeneficiaryID)
-		if t.TechnicianID != nil {
-			ids = append(ids, *t.TechnicianID)
-		}
-		if t.GroupID != nil {
-			groupIDs = append(groupIDs, *t.GroupID)
-		}
-	}
+	ids, groupIDs := ticketParties(ts)
 	people, err := db.PeopleByID(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	groups := map[int64]string{}
-	if groupIDs = uniqueIDs(groupIDs); len(groupIDs) > 0 {
-		var gs []Group
-		if err := db.NewSelect().Model(&gs).Where("id IN (?)", bun.In(groupIDs)).Scan(ctx); err != nil {
-			return nil, fmt.Errorf("groups: %w", err)
-		}
-		for _, g := range gs {
-			groups[g.ID] = g.Name
-		}
+	groups, err := db.groupNames(ctx, groupIDs)
+	if err != nil {
+		return nil, fmt.Errorf("groups: %w", err)
 	}
 	for i, t := range ts {
 		q := QueueTicket{Ticket: t,
@@ -386,6 +371,38 @@ func (db *DB) categorySubtree(ctx context.Context, academy string, root int64) (
 		out = append(out, children[out[i]]...)
 	}
 	return out, nil
+}
+
+// ticketParties returns the people the tickets name (requesters,
+// beneficiaries, technicians) and their groups, as they come.
+func ticketParties(ts []Ticket) (people, groups []int64) {
+	for _, t := range ts {
+		people = append(people, t.RequesterID, t.BeneficiaryID)
+		if t.TechnicianID != nil {
+			people = append(people, *t.TechnicianID)
+		}
+		if t.GroupID != nil {
+			groups = append(groups, *t.GroupID)
+		}
+	}
+	return people, groups
+}
+
+// groupNames returns the names of the groups ids, by ID, in one query (none
+// when there are no IDs).
+func (db *DB) groupNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	names := map[int64]string{}
+	if ids = uniqueIDs(ids); len(ids) == 0 {
+		return names, nil
+	}
+	var gs []Group
+	if err := db.NewSelect().Model(&gs).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		return nil, err
+	}
+	for _, g := range gs {
+		names[g.ID] = g.Name
+	}
+	return names, nil
 }
 
 // uniqueIDs returns the distinct non-zero IDs, sorted.

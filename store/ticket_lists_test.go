@@ -31,25 +31,12 @@ const listEntity = "EN/ACADEMIE DE CRETEIL/RECTORAT DE CRETEIL"
 func newListFixture(t *testing.T, db *store.DB) *listFixture {
 	t.Helper()
 	ctx := context.Background()
-	person := func(login, academy, entity string) *store.Person {
-		t.Helper()
-		id := newPerson(t, db, login)
-		if _, err := db.NewUpdate().Model((*store.Person)(nil)).Set("academy_code = ?", academy).
-			Set("entity = ?", entity).Where("id = ?", id).Exec(ctx); err != nil {
-			t.Fatal(err)
-		}
-		p, err := db.GetPerson(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
 	f := &listFixture{db: db, mine: map[string]string{}}
-	f.me = person("l.me", "creteil", listEntity)
-	f.colleague = person("l.colleague", "creteil", listEntity)
-	f.stranger = person("l.stranger", "creteil", "EN/ACADEMIE DE CRETEIL/DSDEN 94")
-	f.rouen = person("l.rouen", "rouen", listEntity)
-	f.tech = person("l.tech", "creteil", "EN/ACADEMIE DE CRETEIL/DSI")
+	f.me = newPersonIn(t, db, "l.me", "creteil", listEntity)
+	f.colleague = newPersonIn(t, db, "l.colleague", "creteil", listEntity)
+	f.stranger = newPersonIn(t, db, "l.stranger", "creteil", "EN/ACADEMIE DE CRETEIL/DSDEN 94")
+	f.rouen = newPersonIn(t, db, "l.rouen", "rouen", listEntity)
+	f.tech = newPersonIn(t, db, "l.tech", "creteil", "EN/ACADEMIE DE CRETEIL/DSI")
 	if err := db.GrantRoleUnaudited(ctx, f.tech.ID, "creteil", store.RoleTechnician); err != nil {
 		t.Fatal(err)
 	}

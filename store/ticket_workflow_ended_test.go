@@ -14,14 +14,8 @@ func TestMarkWorkflowEnded(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		req := newPerson(t, db, "agent")
-		open, err := db.CreateTicket(ctx, newSubmission(req), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		closed, err := db.CreateTicket(ctx, newSubmission(req), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		open := newTicket(t, db, req)
+		closed := newTicket(t, db, req)
 		if _, err := db.NewUpdate().Model((*store.Ticket)(nil)).Set("status = ?", store.StatusClosed).
 			Where("number = ?", closed).Exec(ctx); err != nil {
 			t.Fatal(err)

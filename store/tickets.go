@@ -255,15 +255,7 @@ func (db *DB) ApplyProjection(ctx context.Context, number string, p TicketProjec
 		}
 		for _, pe := range events {
 			ev := pe.TicketEvent
-			ev.ID = 0
-			ev.TicketNumber = number
-			if ev.CreatedAt.IsZero() {
-				ev.CreatedAt = time.Now()
-			}
-			ev.CreatedAt = ev.CreatedAt.UTC()
-			if ev.Data == "" {
-				ev.Data = "{}"
-			}
+			ev.readyFor(number)
 			if ev.Seq == 1 {
 				if ev.Data, err = mergeCreatedData(ctx, tx, number, ev.Data); err != nil {
 					return err
@@ -490,15 +482,7 @@ func (db *DB) AppendEvent(ctx context.Context, number string, ev TicketEvent) (b
 	if ev.Seq <= 1 || ev.Kind == "" {
 		return false, fmt.Errorf("store: append event to %q: seq %d kind %q: sequence 1 is the submission's and a kind is required", number, ev.Seq, ev.Kind)
 	}
-	ev.ID = 0
-	ev.TicketNumber = number
-	if ev.CreatedAt.IsZero() {
-		ev.CreatedAt = time.Now()
-	}
-	ev.CreatedAt = ev.CreatedAt.UTC()
-	if ev.Data == "" {
-		ev.Data = "{}"
-	}
+	ev.readyFor(number)
 	res, err := db.NewInsert().Model(&ev).On("CONFLICT (ticket_number, seq) DO NOTHING").Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("store: append event %d to %q: %w", ev.Seq, number, err)
@@ -520,6 +504,21 @@ func (db *DB) RoleHolders(ctx context.Context, academy, role string) ([]Person, 
 		return nil, fmt.Errorf("store: %s of %s: %w", role, academy, err)
 	}
 	return people, nil
+}
+
+// readyFor makes ev a new event of ticket number to insert: no ID yet, the
+// creation time now if unset and in UTC, empty data as "{}". The insert of
+// ApplyProjection and AppendEvent.
+func (ev *TicketEvent) readyFor(number string) {
+	ev.ID = 0
+	ev.TicketNumber = number
+	if ev.CreatedAt.IsZero() {
+		ev.CreatedAt = time.Now()
+	}
+	ev.CreatedAt = ev.CreatedAt.UTC()
+	if ev.Data == "" {
+		ev.Data = "{}"
+	}
 }
 
 // mergeCreatedData returns the data of the workflow's created event with

@@ -62,10 +62,7 @@ func TestATicketFiledForACallerRecordsTheTechnician(t *testing.T) {
 			}
 		})
 		t.Run("a ticket the requester filed has no filing technician", func(t *testing.T) {
-			own, err := db.CreateTicket(ctx, newSubmission(caller), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			own := newTicket(t, db, caller)
 			evs, err := db.Timeline(ctx, own, true)
 			if err != nil {
 				t.Fatal(err)

@@ -23,6 +23,33 @@ func newPerson(t *testing.T, db *store.DB, login string) int64 {
 	return p.ID
 }
 
+// newPersonIn inserts a directory entry of the académie and entity given
+// and returns it as read back from the store.
+func newPersonIn(t *testing.T, db *store.DB, login, academy, entity string) *store.Person {
+	t.Helper()
+	ctx := context.Background()
+	id := newPerson(t, db, login)
+	if _, err := db.NewUpdate().Model((*store.Person)(nil)).Set("academy_code = ?", academy).
+		Set("entity = ?", entity).Where("id = ?", id).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.GetPerson(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// newTicket files newSubmission(requester) and returns its number.
+func newTicket(t *testing.T, db *store.DB, requester int64) string {
+	t.Helper()
+	number, err := db.CreateTicket(context.Background(), newSubmission(requester), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return number
+}
+
 // newSubmission returns a ticket as the web form would fill it.
 func newSubmission(requester int64) *store.Ticket {
 	return &store.Ticket{
@@ -76,10 +103,7 @@ func TestCreateTicket(t *testing.T) {
 			}
 		})
 		t.Run("a second ticket gets another number", func(t *testing.T) {
-			n2, err := db.CreateTicket(ctx, newSubmission(req), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			n2 := newTicket(t, db, req)
 			if n2 == number {
 				t.Fatalf("same number %q twice", n2)
 			}
@@ -96,24 +120,15 @@ func TestPendingTickets(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		req := newPerson(t, db, "agent")
-		a, err := db.CreateTicket(ctx, newSubmission(req), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := db.CreateTicket(ctx, newSubmission(req), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := newTicket(t, db, req)
+		b := newTicket(t, db, req)
 		pending := func(t *testing.T, older time.Duration) []string {
 			t.Helper()
 			ts, err := db.PendingTickets(ctx, older, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var ns []string
-			for _, tk := range ts {
-				ns = append(ns, tk.Number)
-			}
+			ns := collect(ts, func(tk store.Ticket) string { return tk.Number })
 			return ns
 		}
 		t.Run("fresh submissions are not pending yet for an age limit", func(t *testing.T) {
@@ -158,10 +173,7 @@ func TestApplyProjection(t *testing.T) {
 		ctx := context.Background()
 		req := newPerson(t, db, "agent")
 		tech := newPerson(t, db, "tech")
-		number, err := db.CreateTicket(ctx, newSubmission(req), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		number := newTicket(t, db, req)
 		picked := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 		state := store.TicketProjection{Seq: 2, Status: store.StatusInProgress, TechnicianID: tech,
 			Urgency: 3, Impact: 3, Priority: 5, PickedUpAt: picked, UpdatedAt: picked}
@@ -310,10 +322,7 @@ func TestTechnicianLoads(t *testing.T) {
 		}
 		assign := func(tech int64, at time.Time, status string) {
 			t.Helper()
-			n, err := db.CreateTicket(ctx, newSubmission(req), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			n := newTicket(t, db, req)
 			p := store.TicketProjection{Seq: 2, Status: status, TechnicianID: tech, PickedUpAt: at, Urgency: 3, Impact: 3, Priority: 5}
 			if _, err := db.ApplyProjection(ctx, n, p, []store.ProjectedEvent{{TicketEvent: store.TicketEvent{Seq: 2, Kind: "picked_up", Public: true}}}); err != nil {
 				t.Fatal(err)
@@ -330,10 +339,7 @@ func TestTechnicianLoads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var order []int64
-		for _, l := range loads {
-			order = append(order, l.PersonID)
-		}
+		order := collect(loads, func(l store.TechnicianLoad) int64 { return l.PersonID })
 		t.Run("the never-assigned member comes first, then the least recently assigned, the busiest last", func(t *testing.T) {
 			want := []int64{fresh, older, recent, busy}
 			if len(order) != len(want) {
@@ -373,10 +379,7 @@ func TestTimelineRecordsAndLookups(t *testing.T) {
 		if _, err := db.NewUpdate().Model((*store.Person)(nil)).Set("disabled = ?", true).Where("id = ?", gone).Exec(ctx); err != nil {
 			t.Fatal(err)
 		}
-		number, err := db.CreateTicket(ctx, newSubmission(req), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		number := newTicket(t, db, req)
 		t.Run("an appended record is written once", func(t *testing.T) {
 			ev := store.TicketEvent{Seq: 2, Kind: "mail_sent", Data: `{"kind":"created"}`}
 			for i, want := range []bool{true, false} {

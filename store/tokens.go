@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,21 +92,22 @@ func TokenHash(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// defaultOneOf sets an empty *v to def, and reports whether *v is then def
+// or one of others.
+func defaultOneOf(v *string, def string, others ...string) bool {
+	if *v == "" {
+		*v = def
+	}
+	return *v == def || slices.Contains(others, *v)
+}
+
 // CreateToken makes a token: it returns the token itself (to show once;
 // it cannot be read back) and its stored record.
 func (db *DB) CreateToken(ctx context.Context, n NewToken) (string, *APIToken, error) {
-	switch n.Kind {
-	case "":
-		n.Kind = TokenPersonal
-	case TokenPersonal, TokenApplication:
-	default:
+	if !defaultOneOf(&n.Kind, TokenPersonal, TokenApplication) {
 		return "", nil, fmt.Errorf("store: create token: unknown kind %q", n.Kind)
 	}
-	switch n.Scope {
-	case "":
-		n.Scope = ScopeRead
-	case ScopeRead, ScopeWrite:
-	default:
+	if !defaultOneOf(&n.Scope, ScopeRead, ScopeWrite) {
 		return "", nil, fmt.Errorf("store: create token: unknown scope %q", n.Scope)
 	}
 	if n.PersonID == 0 {

@@ -13,19 +13,6 @@ import (
 func TestTicketVisibility(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		person := func(login, academy, entity string) *store.Person {
-			t.Helper()
-			id := newPerson(t, db, login)
-			if _, err := db.NewUpdate().Model((*store.Person)(nil)).Set("academy_code = ?", academy).
-				Set("entity = ?", entity).Where("id = ?", id).Exec(ctx); err != nil {
-				t.Fatal(err)
-			}
-			p, err := db.GetPerson(ctx, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return p
-		}
 		viewer := func(p *store.Person) store.Viewer {
 			t.Helper()
 			g, err := db.Roles(ctx, p.ID)
@@ -35,13 +22,13 @@ func TestTicketVisibility(t *testing.T) {
 			return store.NewViewer(p, g)
 		}
 		const entity = "EN/ACADEMIE DE CRETEIL/RECTORAT"
-		agent := person("v.agent", "creteil", entity)
-		colleague := person("v.colleague", "creteil", entity)
-		beneficiary := person("v.beneficiary", "creteil", "EN/ACADEMIE DE CRETEIL/LYCEE")
-		stranger := person("v.stranger", "creteil", "EN/ACADEMIE DE CRETEIL/DSDEN 94")
-		tech := person("v.tech", "creteil", "EN/ACADEMIE DE CRETEIL/DSI")
-		otherTech := person("v.othertech", "rouen", entity)
-		admin := person("v.admin", "versailles", "")
+		agent := newPersonIn(t, db, "v.agent", "creteil", entity)
+		colleague := newPersonIn(t, db, "v.colleague", "creteil", entity)
+		beneficiary := newPersonIn(t, db, "v.beneficiary", "creteil", "EN/ACADEMIE DE CRETEIL/LYCEE")
+		stranger := newPersonIn(t, db, "v.stranger", "creteil", "EN/ACADEMIE DE CRETEIL/DSDEN 94")
+		tech := newPersonIn(t, db, "v.tech", "creteil", "EN/ACADEMIE DE CRETEIL/DSI")
+		otherTech := newPersonIn(t, db, "v.othertech", "rouen", entity)
+		admin := newPersonIn(t, db, "v.admin", "versailles", "")
 		if err := db.GrantRoleUnaudited(ctx, tech.ID, "creteil", store.RoleTechnician); err != nil {
 			t.Fatal(err)
 		}
