@@ -66,9 +66,16 @@ func (a apiClient) send(t *testing.T, method, target, contentType string, body i
 	if a.token != "" {
 		req.Header.Set("Authorization", "Bearer "+a.token)
 	}
-	resp, err := a.st.srv.App().Test(req, -1)
+	return a.st.apiDo(t, req)
+}
+
+// apiDo sends req to the stack's server and reads the answer: status, raw
+// body and, when the body is JSON, the decoded object.
+func (st *testStack) apiDo(t *testing.T, req *http.Request) apiReply {
+	t.Helper()
+	resp, err := st.srv.App().Test(req, -1)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, target, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)

@@ -101,6 +101,13 @@ func (b *browser) do(method, target string, form url.Values) *http.Response {
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	return b.send(req)
+}
+
+// send sends req with the browser's headers and cookies, and keeps the
+// cookies the answer sets (a cookie set empty or expired is dropped).
+func (b *browser) send(req *http.Request) *http.Response {
+	b.t.Helper()
 	for k, vs := range b.header {
 		for _, v := range vs {
 			req.Header.Add(k, v)
@@ -111,7 +118,7 @@ func (b *browser) do(method, target string, form url.Values) *http.Response {
 	}
 	resp, err := b.e.srv.App().Test(req, -1)
 	if err != nil {
-		b.t.Fatalf("%s %s: %v", method, target, err)
+		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	for _, c := range resp.Cookies() {
 		if c.MaxAge < 0 || c.Value == "" {

@@ -52,26 +52,7 @@ func (b *browser) postMultipart(target string, fields url.Values, files ...testF
 	}
 	req := httptest.NewRequest(http.MethodPost, target, &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
-	for name, value := range b.cookies {
-		req.AddCookie(&http.Cookie{Name: name, Value: value})
-	}
-	for k, vs := range b.header {
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
-	resp, err := b.e.srv.App().Test(req, -1)
-	if err != nil {
-		b.t.Fatalf("POST %s: %v", target, err)
-	}
-	for _, c := range resp.Cookies() {
-		if c.MaxAge < 0 || c.Value == "" {
-			delete(b.cookies, c.Name)
-		} else {
-			b.cookies[c.Name] = c.Value
-		}
-	}
-	return resp
+	return b.send(req)
 }
 
 // page fetches a page, checks its status and parses it.
