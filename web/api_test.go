@@ -570,18 +570,9 @@ func TestAPIWebhooks(t *testing.T) {
 	})
 
 	t.Run("the delivery log shows the attempts", func(t *testing.T) {
-		var log []store.WebhookLogEntry
-		deadline := time.Now().Add(stackWait)
-		for {
-			var err error
-			if log, err = st.db.WebhookDeliveries(context.Background(), "creteil", 10); err != nil {
-				t.Fatal(err)
-			}
-			if len(log) == 1 && log[0].Status == store.DeliveryDelivered || time.Now().After(deadline) {
-				break
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		log := st.webhookLog(t, func(log []store.WebhookLogEntry) bool {
+			return len(log) == 1 && log[0].Status == store.DeliveryDelivered
+		})
 		if len(log) != 1 || log[0].Status != store.DeliveryDelivered || log[0].Attempts != 2 || log[0].LastStatus != 204 {
 			t.Fatalf("log: %+v", log)
 		}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"guichet/store"
 	"guichet/store/storetest"
@@ -87,18 +86,7 @@ func TestWebhookDeliveriesRecheckTheAddressTheyConnectTo(t *testing.T) {
 	}
 	st.submit(t, "agent", ticketOpts{})
 
-	var log []store.WebhookLogEntry
-	deadline := time.Now().Add(stackWait)
-	for {
-		var err error
-		if log, err = st.db.WebhookDeliveries(context.Background(), "creteil", 10); err != nil {
-			t.Fatal(err)
-		}
-		if len(log) == 1 && log[0].Attempts > 0 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	log := st.webhookLog(t, func(log []store.WebhookLogEntry) bool { return len(log) == 1 && log[0].Attempts > 0 })
 	if len(log) != 1 || log[0].Attempts == 0 {
 		t.Fatalf("no attempt logged: %+v", log)
 	}
