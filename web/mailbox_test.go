@@ -46,11 +46,7 @@ func TestMailbox(t *testing.T) {
 				if home.Find(`.fr-sidemenu a[href="/outils/boite-mail"]`).Length() != 1 {
 					t.Error("the side menu does not offer the mailbox")
 				}
-				resp := b.get("/outils/boite-mail")
-				if resp.StatusCode != http.StatusOK {
-					t.Fatalf("status %d", resp.StatusCode)
-				}
-				doc := parse(t, resp)
+				doc := expectStatus(t, b.get("/outils/boite-mail"), http.StatusOK)
 				row := doc.Find("#boite-mail tbody tr")
 				if row.Length() != 1 {
 					t.Fatalf("%d rows, want 1", row.Length())
@@ -67,11 +63,7 @@ func TestMailbox(t *testing.T) {
 		t.Run("a mail shows its text and its HTML only as escaped source", func(t *testing.T) {
 			b := e.browser(t)
 			b.signIn("superviseur.creteil")
-			resp := b.get(show)
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
-			doc := parse(t, resp)
+			doc := expectStatus(t, b.get(show), http.StatusOK)
 			if got := text(doc.Find("#mail-text")); got != "Bonjour, Votre demande a été enregistrée." {
 				t.Errorf("text %q", got)
 			}

@@ -89,11 +89,7 @@ func TestPilotageDashboard(t *testing.T) {
 		b := e.browser(t)
 		b.signIn("superviseur")
 
-		resp := b.get("/pilotage?periode=30")
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
-		doc := parse(t, resp)
+		doc := expectStatus(t, b.get("/pilotage?periode=30"), http.StatusOK)
 		t.Run("the dashboard names the académie and shows the key figures", func(t *testing.T) {
 			if got := text(doc.Find("h1")); got != "Pilotage — Académie de Créteil" {
 				t.Errorf("h1 %q", got)

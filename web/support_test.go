@@ -143,11 +143,7 @@ func TestSupportQueuePage(t *testing.T) {
 	b := e.browser(t)
 	b.signIn("tech.creteil")
 
-	resp := b.get("/support/file")
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("status %d", resp.StatusCode)
-	}
-	doc := parse(t, resp)
+	doc := expectStatus(t, b.get("/support/file"), http.StatusOK)
 
 	t.Run("new tickets come first by priority then age, then the other open ones", func(t *testing.T) {
 		want := []string{e.tickets["late"], e.tickets["new"], e.tickets["other"], e.tickets["mine"]}
@@ -381,11 +377,7 @@ func TestSupportWorkspace(t *testing.T) {
 	b := e.browser(t)
 	b.signIn("tech.creteil")
 	number := e.tickets["mine"]
-	resp := b.get("/support/incidents/" + number)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("status %d", resp.StatusCode)
-	}
-	doc := parse(t, resp)
+	doc := expectStatus(t, b.get("/support/incidents/" + number), http.StatusOK)
 
 	t.Run("the identity card shows the beneficiary and their contact details", func(t *testing.T) {
 		card := text(doc.Find("#carte"))
