@@ -377,7 +377,7 @@ func TestSupportWorkspace(t *testing.T) {
 	b := e.browser(t)
 	b.signIn("tech.creteil")
 	number := e.tickets["mine"]
-	doc := expectStatus(t, b.get("/support/incidents/" + number), http.StatusOK)
+	doc := expectStatus(t, b.get("/support/incidents/"+number), http.StatusOK)
 
 	t.Run("the identity card shows the beneficiary and their contact details", func(t *testing.T) {
 		card := text(doc.Find("#carte"))
