@@ -227,3 +227,18 @@ func (e *env) listen(t *testing.T) string {
 	})
 	return "http://" + ln.Addr().String()
 }
+
+// textWant is the text a test expects under a selector; what names the
+// element in a failure.
+type textWant struct{ what, sel, want string }
+
+// wantTexts reports, without stopping, every element of doc whose text is
+// not the one wanted.
+func wantTexts(t *testing.T, doc *goquery.Document, wants ...textWant) {
+	t.Helper()
+	for _, w := range wants {
+		if got := text(doc.Find(w.sel)); got != w.want {
+			t.Errorf("%s (%s) = %q, want %q", w.what, w.sel, got, w.want)
+		}
+	}
+}

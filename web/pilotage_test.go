@@ -91,18 +91,12 @@ func TestPilotageDashboard(t *testing.T) {
 
 		doc := expectStatus(t, b.get("/pilotage?periode=30"), http.StatusOK)
 		t.Run("the dashboard names the académie and shows the key figures", func(t *testing.T) {
-			if got := text(doc.Find("h1")); got != "Pilotage — Académie de Créteil" {
-				t.Errorf("h1 %q", got)
-			}
-			if got := text(doc.Find("#kpi-ouverts")); got != "2" {
-				t.Errorf("open %q, want 2", got)
-			}
-			if got := text(doc.Find("#kpi-crees")); got != "3" {
-				t.Errorf("created %q, want 3", got)
-			}
-			if got := text(doc.Find("#kpi-delai")); got != "100 %" {
-				t.Errorf("on time %q, want 100 %%", got)
-			}
+			wantTexts(t, doc,
+				textWant{"h1", "h1", "Pilotage — Académie de Créteil"},
+				textWant{"open", "#kpi-ouverts", "2"},
+				textWant{"created", "#kpi-crees", "3"},
+				textWant{"on time", "#kpi-delai", "100 %"},
+			)
 		})
 		t.Run("every chart is an accessible SVG image with a data table", func(t *testing.T) {
 			charts := doc.Find("section.guichet-chart")

@@ -97,15 +97,11 @@ func TestNewIncidentForm(t *testing.T) {
 
 	t.Run("the form shows the identity card filled from the directory", func(t *testing.T) {
 		doc := agent.page("/incidents/nouveau", http.StatusOK)
-		if got := text(doc.Find("#demandeur")); got != "MARTIN, Claire" {
-			t.Errorf("Demandeur = %q", got)
-		}
-		if got := text(doc.Find("#beneficiaire-nom")); got != "MARTIN, Claire" {
-			t.Errorf("Bénéficiaire = %q", got)
-		}
-		if got := text(doc.Find("#entite")); got != stackEntity {
-			t.Errorf("Entité = %q", got)
-		}
+		wantTexts(t, doc,
+			textWant{"Demandeur", "#demandeur", "MARTIN, Claire"},
+			textWant{"Bénéficiaire", "#beneficiaire-nom", "MARTIN, Claire"},
+			textWant{"Entité", "#entite", stackEntity},
+		)
 		if got := val(doc, "#telephone"); got != "01 57 02 60 00" {
 			t.Errorf("Téléphone = %q", got)
 		}

@@ -76,24 +76,14 @@ func TestSignIn(t *testing.T) {
 				t.Fatalf("session cookie %+v: want HttpOnly, SameSite=Lax, not Secure (secure_cookies off)", cookie)
 			}
 			doc := parse(t, b.get("/"))
-			if got := text(doc.Find("h1")); got != "Accueil" {
-				t.Errorf("h1 %q, want Accueil", got)
-			}
-			if got := text(doc.Find("#academie")); got != "Académie de Créteil" {
-				t.Errorf("académie %q", got)
-			}
-			if got := text(doc.Find("#utilisateur")); got != "Claire MARTIN" {
-				t.Errorf("user %q", got)
-			}
-			if got := text(doc.Find("button#deconnexion")); got != "Déconnexion" {
-				t.Errorf("sign-out button %q", got)
-			}
-			if got := text(doc.Find("#actualites h2")); got != "Actualités" {
-				t.Errorf("news heading %q", got)
-			}
-			if got := text(doc.Find(".actualite h3")); got != "Sites web hébergés par le rectorat" {
-				t.Errorf("news title %q", got)
-			}
+			wantTexts(t, doc,
+				textWant{"h1", "h1", "Accueil"},
+				textWant{"académie", "#academie", "Académie de Créteil"},
+				textWant{"user", "#utilisateur", "Claire MARTIN"},
+				textWant{"sign-out button", "button#deconnexion", "Déconnexion"},
+				textWant{"news heading", "#actualites h2", "Actualités"},
+				textWant{"news title", ".actualite h3", "Sites web hébergés par le rectorat"},
+			)
 			if n := doc.Find(".actualite p.guichet-text").Length(); n != 2 {
 				t.Errorf("news body in %d paragraphs, want 2", n)
 			}
