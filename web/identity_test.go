@@ -139,8 +139,7 @@ func TestIdentityAccount(t *testing.T) {
 	e.person("claire.martin", store.RoleRequester)
 
 	t.Run("Mon compte enrols a second factor with a QR code", func(t *testing.T) {
-		b := e.browser(t)
-		b.signIn("claire.martin")
+		b := e.signedIn(t, "claire.martin")
 		doc := parse(t, b.get("/compte"))
 		if got := text(doc.Find("h1")); got != "Mon compte" {
 			t.Fatalf("h1 %q", got)
@@ -195,16 +194,14 @@ func TestIdentityAdminDirectory(t *testing.T) {
 		e.person("agent.creteil", store.RoleRequester)
 
 		t.Run("a requester may not open the directory administration", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("agent.creteil")
+			b := e.signedIn(t, "agent.creteil")
 			if resp := b.get("/admin/annuaire"); resp.StatusCode != http.StatusForbidden {
 				t.Fatalf("status %d", resp.StatusCode)
 			}
 		})
 
 		t.Run("an administrator imports a CSV file and sees the skipped lines", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("admin.creteil")
+			b := e.signedIn(t, "admin.creteil")
 			tok := b.csrf("/admin/annuaire")
 			var body bytes.Buffer
 			mw := multipart.NewWriter(&body)

@@ -44,8 +44,7 @@ func TestListCountsAreShownWithFrenchDigitGrouping(t *testing.T) {
 		e := newEnv(t, db, testConfig(), nil)
 		me := e.person("nombre.agent", store.RoleRequester)
 		insertOpenTickets(t, db, me, store.CountCap+1)
-		b := e.browser(t)
-		b.signIn("nombre.agent")
+		b := e.signedIn(t, "nombre.agent")
 
 		t.Run("a capped list says « plus de 1 000 » with a narrow no-break space", func(t *testing.T) {
 			doc := expectStatus(t, b.get("/incidents"), http.StatusOK)

@@ -86,8 +86,7 @@ func newPilotageEnv(t *testing.T, db *store.DB) *pilotageEnv {
 func TestPilotageDashboard(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		e := newPilotageEnv(t, db)
-		b := e.browser(t)
-		b.signIn("superviseur")
+		b := e.signedIn(t, "superviseur")
 
 		doc := expectStatus(t, b.get("/pilotage?periode=30"), http.StatusOK)
 		t.Run("the dashboard names the académie and shows the key figures", func(t *testing.T) {
@@ -144,8 +143,7 @@ func TestPilotageDashboard(t *testing.T) {
 			}
 		})
 		t.Run("a requester has no supervisors' menu entry", func(t *testing.T) {
-			a := e.browser(t)
-			a.signIn("agent")
+			a := e.signedIn(t, "agent")
 			if n := parse(t, a.get("/")).Find(`#menu a[href^="/pilotage"]`).Length(); n != 0 {
 				t.Errorf("%d pilotage entries", n)
 			}
@@ -171,8 +169,7 @@ func TestPilotageDashboard(t *testing.T) {
 			}
 		})
 		t.Run("a global administrator chooses the académie", func(t *testing.T) {
-			a := e.browser(t)
-			a.signIn("admin")
+			a := e.signedIn(t, "admin")
 			doc := parse(t, a.get("/pilotage?academie=rouen"))
 			if got := text(doc.Find("h1")); got != "Pilotage — Académie de Rouen" {
 				t.Errorf("h1 %q", got)
@@ -196,10 +193,8 @@ func TestPilotageManagement(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newPilotageEnv(t, db)
-		b := e.browser(t)
-		b.signIn("superviseur")
-		agent := e.browser(t)
-		agent.signIn("agent")
+		b := e.signedIn(t, "superviseur")
+		agent := e.signedIn(t, "agent")
 		homeTitles := func() []string {
 			var out []string
 			parse(t, agent.get("/")).Find("#actualites h3").Each(func(_ int, s *goquery.Selection) { out = append(out, text(s)) })

@@ -519,8 +519,7 @@ func TestTicketActionWithoutTemporal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := e.browser(t)
-		b.signIn("agent")
+		b := e.signedIn(t, "agent")
 		target := "/incidents/" + number + "/informations"
 		doc := expectStatus(t, b.postMultipart(target, url.Values{"_csrf": {b.csrf(target)}, "information": {"Toujours noir."}}),
 			http.StatusUnprocessableEntity)

@@ -277,8 +277,7 @@ func countActions(ev []store.TicketEvent) int {
 func TestEveryPostIsRefusedWithoutItsCSRFToken(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t), testConfig(), nil)
 	e.person("chef", store.RoleSupervisor, store.RoleAdministrator, store.RoleTechnician)
-	b := e.browser(t)
-	b.signIn("chef")
+	b := e.signedIn(t, "chef")
 	good := b.csrf("/compte")
 	n := 0
 	for _, r := range e.srv.RouteAccess() {

@@ -103,8 +103,7 @@ func formValues(doc *goquery.Document, sel string) url.Values {
 func TestSubmissionsDuringADatabaseOutage(t *testing.T) {
 	db, outage := storetest.SQLiteWithOutage(t)
 	e := newSpoolEnv(t, db, db, t.TempDir())
-	agent := e.browser(t)
-	agent.signIn("agent")
+	agent := e.signedIn(t, "agent")
 	typed := e.typed(agent.csrf("/incidents/nouveau"))
 	ctx := context.Background()
 	existing, err := db.CreateTicket(ctx, &store.Ticket{AcademyCode: "creteil", RequesterID: e.agent.ID,
@@ -198,8 +197,7 @@ func TestSpooledSubmissionConfirmation(t *testing.T) {
 	down.Close()
 	spool := t.TempDir()
 	e := newSpoolEnv(t, db, down, spool)
-	agent := e.browser(t)
-	agent.signIn("agent")
+	agent := e.signedIn(t, "agent")
 	typed := e.typed(agent.csrf("/incidents/nouveau"))
 	ctx := context.Background()
 

@@ -140,8 +140,7 @@ func supportRows(doc *goquery.Document) []string {
 
 func TestSupportQueuePage(t *testing.T) {
 	e := newSupportEnv(t, "")
-	b := e.browser(t)
-	b.signIn("tech.creteil")
+	b := e.signedIn(t, "tech.creteil")
 
 	doc := expectStatus(t, b.get("/support/file"), http.StatusOK)
 
@@ -285,16 +284,14 @@ func TestSupportQueueAccess(t *testing.T) {
 		})
 	}
 	t.Run("a technician of Rouen sees only Rouen's queue", func(t *testing.T) {
-		b := e.browser(t)
-		b.signIn("tech.rouen")
+		b := e.signedIn(t, "tech.rouen")
 		got := supportRows(parse(t, b.get("/support/file")))
 		if strings.Join(got, " ") != e.rouen {
 			t.Fatalf("rows = %v", got)
 		}
 	})
 	t.Run("a technician of Rouen cannot act on a ticket of Créteil", func(t *testing.T) {
-		b := e.browser(t)
-		b.signIn("tech.rouen")
+		b := e.signedIn(t, "tech.rouen")
 		tok := b.csrf("/support/file")
 		resp := b.do(http.MethodPost, "/support/incidents/"+e.tickets["new"]+"/prendre", url.Values{"_csrf": {tok}})
 		resp.Body.Close()
@@ -303,8 +300,7 @@ func TestSupportQueueAccess(t *testing.T) {
 		}
 	})
 	t.Run("a technician asking for another académie's queue is refused", func(t *testing.T) {
-		b := e.browser(t)
-		b.signIn("tech.creteil")
+		b := e.signedIn(t, "tech.creteil")
 		resp := b.get("/support/file?academie=rouen")
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusForbidden {
@@ -315,8 +311,7 @@ func TestSupportQueueAccess(t *testing.T) {
 		if err := e.db.GrantRoleUnaudited(context.Background(), e.tech2.ID, "rouen", store.RoleTechnician); err != nil {
 			t.Fatal(err)
 		}
-		b := e.browser(t)
-		b.signIn("tech2.creteil")
+		b := e.signedIn(t, "tech2.creteil")
 		doc := parse(t, b.get("/support/file?academie=rouen"))
 		if got := supportRows(doc); strings.Join(got, " ") != e.rouen {
 			t.Fatalf("rows = %v", got)
@@ -326,8 +321,7 @@ func TestSupportQueueAccess(t *testing.T) {
 		}
 	})
 	t.Run("a requester sees no support entry in the menu", func(t *testing.T) {
-		b := e.browser(t)
-		b.signIn("agent.creteil")
+		b := e.signedIn(t, "agent.creteil")
 		if strings.Contains(text(parse(t, b.get("/")).Find("#menu")), "File d'attente") {
 			t.Fatal("queue in a requester's menu")
 		}
@@ -336,8 +330,7 @@ func TestSupportQueueAccess(t *testing.T) {
 
 func TestSupportMine(t *testing.T) {
 	e := newSupportEnv(t, "")
-	b := e.browser(t)
-	b.signIn("tech.creteil")
+	b := e.signedIn(t, "tech.creteil")
 	doc := parse(t, b.get("/support/mes-tickets"))
 	t.Run("Mes tickets lists the open tickets assigned to me only", func(t *testing.T) {
 		if got := supportRows(doc); strings.Join(got, " ") != e.tickets["mine"] {
@@ -358,8 +351,7 @@ func TestSupportMine(t *testing.T) {
 
 func TestSupportQueueCell(t *testing.T) {
 	e := newSupportEnv(t, "")
-	b := e.browser(t)
-	b.signIn("tech.creteil")
+	b := e.signedIn(t, "tech.creteil")
 	b.header.Set("HX-Request", "true")
 	doc := parse(t, b.get("/support/file/suivi/"+e.tickets["late"]))
 	t.Run("the cell fragment has the state, the countdown and the late flag, without the layout", func(t *testing.T) {
@@ -374,8 +366,7 @@ func TestSupportQueueCell(t *testing.T) {
 
 func TestSupportWorkspace(t *testing.T) {
 	e := newSupportEnv(t, "http://localhost:8233/")
-	b := e.browser(t)
-	b.signIn("tech.creteil")
+	b := e.signedIn(t, "tech.creteil")
 	number := e.tickets["mine"]
 	doc := expectStatus(t, b.get("/support/incidents/"+number), http.StatusOK)
 
@@ -475,8 +466,7 @@ func TestSupportWorkspace(t *testing.T) {
 	})
 	t.Run("without a Temporal UI address there is no link", func(t *testing.T) {
 		e := newSupportEnv(t, "")
-		b := e.browser(t)
-		b.signIn("tech.creteil")
+		b := e.signedIn(t, "tech.creteil")
 		if parse(t, b.get("/support/incidents/"+e.tickets["new"])).Find("#temporal").Length() != 0 {
 			t.Fatal("link without address")
 		}
@@ -485,8 +475,7 @@ func TestSupportWorkspace(t *testing.T) {
 
 func TestSupportActionsWithoutWorkflow(t *testing.T) {
 	e := newSupportEnv(t, "")
-	b := e.browser(t)
-	b.signIn("tech.creteil")
+	b := e.signedIn(t, "tech.creteil")
 	number := e.tickets["mine"]
 	tok := b.csrf("/support/incidents/" + number)
 	post := func(action string, form url.Values) *goquery.Document {
@@ -580,8 +569,7 @@ func TestSupportActionsWithoutWorkflow(t *testing.T) {
 
 func TestSupportBulkWithoutWorkflow(t *testing.T) {
 	e := newSupportEnv(t, "")
-	b := e.browser(t)
-	b.signIn("tech.creteil")
+	b := e.signedIn(t, "tech.creteil")
 	tok := b.csrf("/support/file")
 	t.Run("nothing selected is refused with a message", func(t *testing.T) {
 		resp := b.do(http.MethodPost, "/support/file", url.Values{"_csrf": {tok}, "action": {"prendre"}})

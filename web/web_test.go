@@ -176,8 +176,7 @@ func TestSessionsAndCSRF(t *testing.T) {
 		claire := e.person("claire.martin")
 
 		t.Run("a forged sign-out without the token is refused and the session survives", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("claire.martin")
+			b := e.signedIn(t, "claire.martin")
 			for name, form := range map[string]url.Values{
 				"no token":    {},
 				"wrong token": {"_csrf": {"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}},
@@ -207,8 +206,7 @@ func TestSessionsAndCSRF(t *testing.T) {
 		})
 
 		t.Run("an htmx request may carry the token in the X-CSRF-Token header", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("claire.martin")
+			b := e.signedIn(t, "claire.martin")
 			doc := parse(t, b.get("/"))
 			hx, _ := doc.Find("body").Attr("hx-headers")
 			var headers map[string]string
@@ -222,8 +220,7 @@ func TestSessionsAndCSRF(t *testing.T) {
 		})
 
 		t.Run("a cross-site request is refused even with the token", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("claire.martin")
+			b := e.signedIn(t, "claire.martin")
 			tok := b.csrf("/")
 			b.header.Set("Sec-Fetch-Site", "cross-site")
 			if resp := b.do(http.MethodPost, "/deconnexion", url.Values{"_csrf": {tok}}); resp.StatusCode != http.StatusForbidden {
@@ -232,8 +229,7 @@ func TestSessionsAndCSRF(t *testing.T) {
 		})
 
 		t.Run("signing out ends the session", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("claire.martin")
+			b := e.signedIn(t, "claire.martin")
 			old := b.cookies["guichet_session"]
 			tok := b.csrf("/")
 			resp := b.do(http.MethodPost, "/deconnexion", url.Values{"_csrf": {tok}})
@@ -250,8 +246,7 @@ func TestSessionsAndCSRF(t *testing.T) {
 		})
 
 		t.Run("an idle session expires and the sign-in page says so", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("claire.martin")
+			b := e.signedIn(t, "claire.martin")
 			if _, err := db.NewUpdate().Model((*store.Session)(nil)).
 				Set("last_seen_at = ?", time.Now().UTC().Add(-time.Hour)).
 				Where("person_id = ?", claire.ID).Exec(context.Background()); err != nil {
@@ -271,8 +266,7 @@ func TestSessionsAndCSRF(t *testing.T) {
 		})
 
 		t.Run("a session past its absolute limit expires even when in use", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("claire.martin")
+			b := e.signedIn(t, "claire.martin")
 			if _, err := db.NewUpdate().Model((*store.Session)(nil)).
 				Set("expires_at = ?", time.Now().UTC().Add(-time.Second)).
 				Where("person_id = ?", claire.ID).Exec(context.Background()); err != nil {
@@ -328,8 +322,7 @@ func TestPagesAndErrors(t *testing.T) {
 		})
 
 		t.Run("pages have no inline script or style", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("claire.martin")
+			b := e.signedIn(t, "claire.martin")
 			for _, path := range []string{"/", "/nulle-part"} {
 				doc := parse(t, b.get(path))
 				doc.Find("script").Each(func(_ int, s *goquery.Selection) {

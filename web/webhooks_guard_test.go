@@ -18,8 +18,7 @@ func TestWebhookSubscriptionsCannotTargetTheInternalNetwork(t *testing.T) {
 	cfg.Webhooks.SecretKey = "a webhook key for the guard test"
 	e := newEnv(t, storetest.SQLite(t), cfg, nil)
 	e.person("admin.hooks", store.RoleAdministrator)
-	b := e.browser(t)
-	b.signIn("admin.hooks")
+	b := e.signedIn(t, "admin.hooks")
 	subscribe := func(t *testing.T, target string) *http.Response {
 		t.Helper()
 		return b.do(http.MethodPost, "/admin/webhooks", url.Values{"_csrf": {b.csrf("/admin/webhooks")}, "url": {target}})
