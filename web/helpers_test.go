@@ -242,3 +242,21 @@ func wantTexts(t *testing.T, doc *goquery.Document, wants ...textWant) {
 		}
 	}
 }
+
+// categoryPath creates the chain of Créteil categories names[0] ›
+// names[1] › … and returns the last one.
+func categoryPath(t *testing.T, db *store.DB, names ...string) *store.Category {
+	t.Helper()
+	var parent *store.Category
+	for _, name := range names {
+		c := &store.Category{AcademyCode: "creteil", Name: name}
+		if parent != nil {
+			c.ParentID = &parent.ID
+		}
+		if err := db.CreateCategoryUnaudited(context.Background(), c); err != nil {
+			t.Fatalf("category %s: %v", name, err)
+		}
+		parent = c
+	}
+	return parent
+}

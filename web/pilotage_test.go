@@ -48,14 +48,7 @@ func newPilotageEnv(t *testing.T, db *store.DB) *pilotageEnv {
 			t.Fatal(err)
 		}
 	}
-	hw := &store.Category{AcademyCode: "creteil", Name: "Matériel"}
-	if err := db.CreateCategoryUnaudited(ctx, hw); err != nil {
-		t.Fatal(err)
-	}
-	e.screen = &store.Category{AcademyCode: "creteil", Name: "Écran", ParentID: &hw.ID}
-	if err := db.CreateCategoryUnaudited(ctx, e.screen); err != nil {
-		t.Fatal(err)
-	}
+	e.screen = categoryPath(t, db, "Matériel", "Écran")
 	now := time.Now().UTC()
 	for i, set := range []func(tk *store.Ticket){
 		func(tk *store.Ticket) { tk.Priority = 2 },

@@ -54,14 +54,7 @@ func newSpoolEnv(t *testing.T, db, intakeDB *store.DB, spoolDir string) *spoolEn
 		stacktest.WithIntake(in))
 	e := &spoolEnv{env: &env{t: t, db: db, srv: st.Web, reg: st.Registry}, in: in}
 	e.agent = e.person("agent", store.RoleRequester)
-	parent := &store.Category{AcademyCode: "creteil", Name: "Réseau"}
-	if err := db.CreateCategoryUnaudited(ctx, parent); err != nil {
-		t.Fatal(err)
-	}
-	e.leaf = &store.Category{AcademyCode: "creteil", Name: "Wi-Fi", ParentID: &parent.ID}
-	if err := db.CreateCategoryUnaudited(ctx, e.leaf); err != nil {
-		t.Fatal(err)
-	}
+	e.leaf = categoryPath(t, db, "Réseau", "Wi-Fi")
 	return e
 }
 

@@ -65,14 +65,7 @@ func newSupportEnv(t *testing.T, uiURL string) *supportEnv {
 			t.Fatal(err)
 		}
 	}
-	root := &store.Category{AcademyCode: "creteil", Name: "Matériel"}
-	if err := db.CreateCategoryUnaudited(ctx, root); err != nil {
-		t.Fatal(err)
-	}
-	leaf := &store.Category{AcademyCode: "creteil", Name: "Écran", ParentID: &root.ID}
-	if err := db.CreateCategoryUnaudited(ctx, leaf); err != nil {
-		t.Fatal(err)
-	}
+	leaf := categoryPath(t, db, "Matériel", "Écran")
 	e.screen = *leaf
 
 	now := time.Now().UTC().Truncate(time.Second)
