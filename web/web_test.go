@@ -245,13 +245,19 @@ func TestSessionsAndCSRF(t *testing.T) {
 			}
 		})
 
-		t.Run("an idle session expires and the sign-in page says so", func(t *testing.T) {
-			b := e.signedIn(t, "claire.martin")
+		// setSessions sets column of every session of claire to at.
+		setSessions := func(t *testing.T, column string, at time.Time) {
+			t.Helper()
 			if _, err := db.NewUpdate().Model((*store.Session)(nil)).
-				Set("last_seen_at = ?", time.Now().UTC().Add(-time.Hour)).
+				Set(column+" = ?", at).
 				Where("person_id = ?", claire.ID).Exec(context.Background()); err != nil {
 				t.Fatal(err)
 			}
+		}
+
+		t.Run("an idle session expires and the sign-in page says so", func(t *testing.T) {
+			b := e.signedIn(t, "claire.martin")
+			setSessions(t, "last_seen_at", time.Now().UTC().Add(-time.Hour))
 			resp := b.get("/")
 			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/connexion?expiree=1" {
 				t.Fatalf("status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
@@ -267,11 +273,7 @@ func TestSessionsAndCSRF(t *testing.T) {
 
 		t.Run("a session past its absolute limit expires even when in use", func(t *testing.T) {
 			b := e.signedIn(t, "claire.martin")
-			if _, err := db.NewUpdate().Model((*store.Session)(nil)).
-				Set("expires_at = ?", time.Now().UTC().Add(-time.Second)).
-				Where("person_id = ?", claire.ID).Exec(context.Background()); err != nil {
-				t.Fatal(err)
-			}
+			setSessions(t, "expires_at", time.Now().UTC().Add(-time.Second))
 			if resp := b.get("/"); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("status %d, want 303", resp.StatusCode)
 			}
