@@ -416,7 +416,7 @@ func TestAPITokenPages(t *testing.T) {
 
 	t.Run("a person makes a personal token, sees it once and uses it", func(t *testing.T) {
 		b := st.signedIn(t, "agent")
-		resp := b.do(http.MethodPost, "/compte/jetons", url.Values{"_csrf": {b.csrf("/compte/jetons")},
+		resp := b.postForm("/compte/jetons", "/compte/jetons", url.Values{
 			"nom": {"script"}, "droits": {"write"}, "validite": {"30"}})
 		if resp.StatusCode != http.StatusCreated {
 			t.Fatalf("status %d", resp.StatusCode)
@@ -437,7 +437,7 @@ func TestAPITokenPages(t *testing.T) {
 
 	t.Run("a bad token form keeps what was typed and names the errors", func(t *testing.T) {
 		b := st.signedIn(t, "agent")
-		resp := b.do(http.MethodPost, "/compte/jetons", url.Values{"_csrf": {b.csrf("/compte/jetons")},
+		resp := b.postForm("/compte/jetons", "/compte/jetons", url.Values{
 			"nom": {""}, "droits": {"admin"}, "validite": {"12"}})
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("status %d", resp.StatusCode)
@@ -458,7 +458,7 @@ func TestAPITokenPages(t *testing.T) {
 
 	t.Run("an administrator makes an application token bound to a service account", func(t *testing.T) {
 		b := st.signedIn(t, "admin.creteil")
-		resp := b.do(http.MethodPost, "/admin/jetons", url.Values{"_csrf": {b.csrf("/admin/webhooks")},
+		resp := b.postForm("/admin/webhooks", "/admin/jetons", url.Values{
 			"compte": {"tech"}, "nom": {"GLPI"}, "droits": {"read"}, "validite": {"365"}})
 		if resp.StatusCode != http.StatusCreated {
 			t.Fatalf("status %d", resp.StatusCode)
@@ -469,7 +469,7 @@ func TestAPITokenPages(t *testing.T) {
 		if r.str("login") != "tech" || r.JSON["token"].(map[string]any)["kind"] != store.TokenApplication {
 			t.Fatalf("application token acts as %s", r.Raw)
 		}
-		resp = b.do(http.MethodPost, "/admin/jetons", url.Values{"_csrf": {b.csrf("/admin/webhooks")},
+		resp = b.postForm("/admin/webhooks", "/admin/jetons", url.Values{
 			"compte": {"rouen"}, "nom": {"x"}, "droits": {"read"}, "validite": {"30"}})
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("a Rouen account bound by Créteil's administrator: status %d", resp.StatusCode)
@@ -521,7 +521,7 @@ func TestAPIWebhooks(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	b := st.signedIn(t, "admin.creteil")
-	resp := b.do(http.MethodPost, "/admin/webhooks", url.Values{"_csrf": {b.csrf("/admin/webhooks")},
+	resp := b.postForm("/admin/webhooks", "/admin/webhooks", url.Values{
 		"url": {srv.URL + "/hook"}, "evenements": {"picked_up"}})
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("subscribe: status %d", resp.StatusCode)

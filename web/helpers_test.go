@@ -150,9 +150,7 @@ func (b *browser) csrf(target string) string {
 // signIn signs in through the form and checks it worked.
 func (b *browser) signIn(login string) {
 	b.t.Helper()
-	resp := b.do(http.MethodPost, "/connexion", url.Values{
-		"_csrf": {b.csrf("/connexion")}, "login": {login}, "password": {testPassword},
-	})
+	resp := b.postForm("/connexion", "/connexion", url.Values{"login": {login}, "password": {testPassword}})
 	if resp.StatusCode != http.StatusSeeOther {
 		b.t.Fatalf("sign-in of %s: status %d", login, resp.StatusCode)
 	}

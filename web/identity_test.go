@@ -30,7 +30,7 @@ func currentCode(t *testing.T, secret string) string {
 // postPassword posts the sign-in form.
 func (b *browser) postPassword(login, password string) *http.Response {
 	b.t.Helper()
-	return b.do(http.MethodPost, "/connexion", url.Values{"_csrf": {b.csrf("/connexion")}, "login": {login}, "password": {password}})
+	return b.postForm("/connexion", "/connexion", url.Values{"login": {login}, "password": {password}})
 }
 
 func TestIdentitySignInSecondStep(t *testing.T) {
@@ -173,7 +173,7 @@ func TestIdentityAccount(t *testing.T) {
 		one, two := e.browser(t), e.browser(t)
 		one.signIn("claire.martin")
 		two.signIn("claire.martin")
-		resp := one.do(http.MethodPost, "/compte/deconnexion-partout", url.Values{"_csrf": {one.csrf("/compte")}})
+		resp := one.postForm("/compte", "/compte/deconnexion-partout", url.Values{})
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/connexion?partout=1" {
 			t.Fatalf("status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
 		}

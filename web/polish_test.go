@@ -147,7 +147,7 @@ func TestMonCompteChoosesTheLanguageOfMails(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				resp := b.do(http.MethodPost, "/compte/langue", url.Values{"_csrf": {b.csrf("/compte")}, "langue": {tt.value}})
+				resp := b.postForm("/compte", "/compte/langue", url.Values{"langue": {tt.value}})
 				if resp.StatusCode != tt.status {
 					t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, readBody(t, resp))
 				}

@@ -473,7 +473,7 @@ func TestTicketPageAndActions(t *testing.T) {
 			t.Errorf("validation link = %q", h)
 		}
 		target := "/incidents/" + resolved + "/annulation"
-		doc = expectStatus(t, agent.do(http.MethodPost, target, url.Values{"_csrf": {agent.csrf(target)}, "motif": {"Plus besoin."}}),
+		doc = expectStatus(t, agent.postForm(target, target, url.Values{"motif": {"Plus besoin."}}),
 			http.StatusUnprocessableEntity)
 		if got := text(doc.Find("#refus-action p")); !strings.HasPrefix(got, "Le ticket est résolu") {
 			t.Errorf("refusal = %q", got)

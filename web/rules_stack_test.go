@@ -470,7 +470,7 @@ func TestRefusalsAndStatusLabelsAreTranslated(t *testing.T) {
 		b := st.signedIn(t, "agent")
 		b.get("/langue/en?suite=/")
 		target := "/incidents/" + number + "/annulation"
-		doc := expectStatus(t, b.do(http.MethodPost, target, url.Values{"_csrf": {b.csrf(target)}, "motif": {""}}),
+		doc := expectStatus(t, b.postForm(target, target, url.Values{"motif": {""}}),
 			http.StatusUnprocessableEntity)
 		if got := text(doc.Find("#refus-action p")); got != "The ticket is resolved: accept or refuse the solution instead of cancelling it." {
 			t.Errorf("refusal = %q", got)

@@ -577,7 +577,7 @@ func TestSecretsNeverReachTheLogs(t *testing.T) {
 	e.person("agent")
 	b := e.browser(t)
 	wrong := "Mauvais-Mot-De-Passe-8812"
-	resp := b.do(http.MethodPost, "/connexion", url.Values{"_csrf": {b.csrf("/connexion")}, "login": {"agent"}, "password": {wrong}})
+	resp := b.postForm("/connexion", "/connexion", url.Values{"login": {"agent"}, "password": {wrong}})
 	resp.Body.Close()
 	b.signIn("agent")
 	secrets := map[string]string{"wrong password": wrong, "password": testPassword,

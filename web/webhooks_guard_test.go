@@ -21,7 +21,7 @@ func TestWebhookSubscriptionsCannotTargetTheInternalNetwork(t *testing.T) {
 	b := e.signedIn(t, "admin.hooks")
 	subscribe := func(t *testing.T, target string) *http.Response {
 		t.Helper()
-		return b.do(http.MethodPost, "/admin/webhooks", url.Values{"_csrf": {b.csrf("/admin/webhooks")}, "url": {target}})
+		return b.postForm("/admin/webhooks", "/admin/webhooks", url.Values{"url": {target}})
 	}
 	const private = "Cette adresse mène au réseau interne (boucle locale, adresse privée, lien local ou multidiffusion) : Guichet n'y envoie pas d'événements."
 	for _, tc := range []struct{ name, url, want string }{
