@@ -196,11 +196,7 @@ func TestBrowserRequesterLists(t *testing.T) {
 		screenshot(t, ctx, "requester-validation-form")
 		axeAudit(t, ctx, "Validation form")
 		err = chromedp.Do(ctx,
-			chromedp.Click(chromedp.CSS(`label[for="decision-acceptation"]`)),
-			chromedp.Click(chromedp.CSS(`label[for="delai-5"]`)),
-			chromedp.Click(chromedp.CSS(`label[for="qualite-4"]`)),
-			chromedp.SendKeys(chromedp.CSS(`#commentaire`), "Merci, tout est rentré dans l'ordre."),
-			chromedp.Click(chromedp.CSS(`#terminer`)),
+			answerValidation("acceptation", 5, 4, "Merci, tout est rentré dans l'ordre."),
 			chromedp.WaitVisible(chromedp.CSS(`#avis`)),
 		)
 		if err != nil {
@@ -219,11 +215,7 @@ func TestBrowserRequesterLists(t *testing.T) {
 		err := chromedp.Do(ctx,
 			chromedp.Navigate(base+"/validations/"+refused),
 			chromedp.WaitVisible(chromedp.CSS(`#form-validation`)),
-			chromedp.Click(chromedp.CSS(`label[for="decision-acceptation"]`)),
-			chromedp.Click(chromedp.CSS(`label[for="delai-2"]`)),
-			chromedp.Click(chromedp.CSS(`label[for="qualite-2"]`)),
-			chromedp.SendKeys(chromedp.CSS(`#commentaire`), "La souris ne fonctionne toujours pas."),
-			chromedp.Click(chromedp.CSS(`#terminer`)),
+			answerValidation("acceptation", 2, 2, "La souris ne fonctionne toujours pas."),
 			chromedp.WaitVisible(chromedp.CSS(`#contradiction`)),
 		)
 		if err != nil {
@@ -315,4 +307,16 @@ func TestBrowserRequesterLists(t *testing.T) {
 	for _, m := range msgs {
 		t.Errorf("browser console: %s", m)
 	}
+}
+
+// answerValidation fills the validation form in the browser (the decision,
+// the delay and quality ratings, the comment) and clicks Terminer.
+func answerValidation(decision string, delay, quality int, comment string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Click(chromedp.CSS(`label[for="decision-`+decision+`"]`)),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`label[for="delai-%d"]`, delay))),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`label[for="qualite-%d"]`, quality))),
+		chromedp.SendKeys(chromedp.CSS(`#commentaire`), comment),
+		chromedp.Click(chromedp.CSS(`#terminer`)),
+	)
 }
