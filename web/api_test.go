@@ -418,9 +418,7 @@ func TestAPITokenPages(t *testing.T) {
 		b := st.signedIn(t, "agent")
 		resp := b.postForm("/compte/jetons", "/compte/jetons", url.Values{
 			"nom": {"script"}, "droits": {"write"}, "validite": {"30"}})
-		if resp.StatusCode != http.StatusCreated {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusCreated)
 		tok := text(parse(t, resp).Find("#jeton"))
 		if !strings.HasPrefix(tok, store.TokenPrefix) {
 			t.Fatalf("token shown: %q", tok)
@@ -439,9 +437,7 @@ func TestAPITokenPages(t *testing.T) {
 		b := st.signedIn(t, "agent")
 		resp := b.postForm("/compte/jetons", "/compte/jetons", url.Values{
 			"nom": {""}, "droits": {"admin"}, "validite": {"12"}})
-		if resp.StatusCode != http.StatusUnprocessableEntity {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusUnprocessableEntity)
 		if n := parse(t, resp).Find("#resume-erreurs li").Length(); n != 3 {
 			t.Fatalf("%d errors listed, want 3", n)
 		}
@@ -460,9 +456,7 @@ func TestAPITokenPages(t *testing.T) {
 		b := st.signedIn(t, "admin.creteil")
 		resp := b.postForm("/admin/webhooks", "/admin/jetons", url.Values{
 			"compte": {"tech"}, "nom": {"GLPI"}, "droits": {"read"}, "validite": {"365"}})
-		if resp.StatusCode != http.StatusCreated {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusCreated)
 		tok := text(parse(t, resp).Find("#valeur-creee"))
 		r := apiClient{st: st, token: tok}.get(t, "/api/v1/me")
 		want(t, r, http.StatusOK, "")

@@ -79,9 +79,7 @@ func TestMailboxMessageView(t *testing.T) {
 		t.Run("the HTML preview is sanitized and served in a CSP sandbox", func(t *testing.T) {
 			b := e.signedIn(t, "superviseur.creteil")
 			resp := b.get(show + "/apercu")
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
+			checkStatus(t, resp, http.StatusOK)
 			csp := resp.Header.Get("Content-Security-Policy")
 			if !strings.HasPrefix(csp, "sandbox;") || !strings.Contains(csp, "default-src 'none'") {
 				t.Errorf("CSP %q", csp)

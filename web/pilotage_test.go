@@ -232,9 +232,7 @@ func TestPilotageManagement(t *testing.T) {
 		t.Run("an incomplete item re-shows the form with the input and the reason", func(t *testing.T) {
 			resp := b.postForm("/pilotage/actualites/nouvelle", "/pilotage/actualites?academie=creteil",
 				url.Values{"titre": {"Sans texte"}, "texte": {" "}})
-			if resp.StatusCode != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
+			checkStatus(t, resp, http.StatusUnprocessableEntity)
 			doc := parse(t, resp)
 			if v, _ := doc.Find("#titre").Attr("value"); v != "Sans texte" || doc.Find("#erreur").Length() != 1 {
 				t.Fatalf("title %q, error %d", v, doc.Find("#erreur").Length())
@@ -270,9 +268,7 @@ func TestPilotageManagement(t *testing.T) {
 				parent = *c.ParentID
 			}
 			resp := b.postForm("/pilotage/categories", "/pilotage/categories/"+itoa(parent)+"/deplacer?academie=creteil", url.Values{"parent": {itoa(e.screen.ID)}})
-			if resp.StatusCode != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
+			checkStatus(t, resp, http.StatusUnprocessableEntity)
 			if got := text(parse(t, resp).Find("#erreur p")); !strings.Contains(got, "sous elle-même") {
 				t.Errorf("error %q", got)
 			}
@@ -297,9 +293,7 @@ func TestPilotageManagement(t *testing.T) {
 		t.Run("opening hours and a closure are saved; bad hours are refused", func(t *testing.T) {
 			resp := b.postForm("/pilotage/horaires", "/pilotage/horaires?academie=creteil", url.Values{
 				"ouverture": {"07:30"}, "fermeture": {"19:00"}, "fuseau": {"Europe/Paris"}, "feries": {"fr"}, "jours": {"1", "2", "3", "4", "5", "6"}})
-			if resp.StatusCode != http.StatusSeeOther {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
+			checkStatus(t, resp, http.StatusSeeOther)
 			h, err := db.HoursOf(ctx, "creteil")
 			if err != nil || h.Open != "07:30" || h.Days != "1,2,3,4,5,6" {
 				t.Fatalf("hours %+v, %v", h, err)

@@ -68,10 +68,17 @@ func (b *browser) page(target string, status int) *goquery.Document {
 // expectStatus parses resp after checking its status.
 func expectStatus(t *testing.T, resp *http.Response, status int) *goquery.Document {
 	t.Helper()
+	checkStatus(t, resp, status)
+	return parse(t, resp)
+}
+
+// checkStatus fails the test unless resp has status; the failure shows the
+// body.
+func checkStatus(t *testing.T, resp *http.Response, status int) {
+	t.Helper()
 	if resp.StatusCode != status {
 		t.Fatalf("status %d, want %d: %s", resp.StatusCode, status, readBody(t, resp))
 	}
-	return parse(t, resp)
 }
 
 // val reads the value attribute of the element matching sel.
@@ -404,9 +411,7 @@ func TestTicketPageAndActions(t *testing.T) {
 
 	t.Run("a document is downloaded as an attachment with its sniffed type", func(t *testing.T) {
 		resp := agent.get(docOf(public))
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusOK)
 		if got := resp.Header.Get("Content-Disposition"); got != `attachment; filename=photo.png` {
 			t.Errorf("Content-Disposition = %q", got)
 		}

@@ -202,9 +202,7 @@ func TestSpooledSubmissionConfirmation(t *testing.T) {
 
 	t.Run("the confirmation says the request was received and links to Suivi des incidents", func(t *testing.T) {
 		resp := agent.get(loc)
-		if resp.StatusCode != http.StatusAccepted {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusAccepted)
 		doc := parse(t, resp)
 		want := "Votre demande a bien été reçue. Le service est momentanément ralenti : elle sera enregistrée dans quelques instants et vous recevrez son numéro par mail."
 		if got := text(doc.Find("#message")); got != want {

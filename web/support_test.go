@@ -288,17 +288,13 @@ func TestSupportQueueAccess(t *testing.T) {
 		tok := b.csrf("/support/file")
 		resp := b.do(http.MethodPost, "/support/incidents/"+e.tickets["new"]+"/prendre", url.Values{"_csrf": {tok}})
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusNotFound {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusNotFound)
 	})
 	t.Run("a technician asking for another académie's queue is refused", func(t *testing.T) {
 		b := e.signedIn(t, "tech.creteil")
 		resp := b.get("/support/file?academie=rouen")
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusForbidden {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusForbidden)
 	})
 	t.Run("a technician of two académies opens the other's queue with academie=", func(t *testing.T) {
 		if err := e.db.GrantRoleUnaudited(context.Background(), e.tech2.ID, "rouen", store.RoleTechnician); err != nil {
@@ -554,9 +550,7 @@ func TestSupportActionsWithoutWorkflow(t *testing.T) {
 	t.Run("a forged action without the CSRF token is refused", func(t *testing.T) {
 		resp := b.do(http.MethodPost, "/support/incidents/"+number+"/prendre", url.Values{})
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusForbidden {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusForbidden)
 	})
 }
 
@@ -575,9 +569,7 @@ func TestSupportBulkWithoutWorkflow(t *testing.T) {
 		resp := b.do(http.MethodPost, "/support/file?urgence=3", url.Values{"_csrf": {tok}, "action": {"prendre"},
 			"numero": {e.tickets["new"], e.rouen}})
 		doc := parse(t, resp)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusOK)
 		results := doc.Find("#resultats .resultat")
 		if results.Length() != 2 {
 			t.Fatalf("results: %q", text(doc.Find("#resultats")))

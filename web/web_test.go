@@ -32,9 +32,7 @@ func TestSignIn(t *testing.T) {
 		t.Run("the sign-in page is in French with labelled fields and a CSRF token", func(t *testing.T) {
 			b := e.browser(t)
 			resp := b.get("/connexion")
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
+			checkStatus(t, resp, http.StatusOK)
 			doc := parse(t, resp)
 			if lang, _ := doc.Find("html").Attr("lang"); lang != "fr" {
 				t.Fatalf("html lang %q, want fr", lang)
@@ -367,9 +365,7 @@ func TestPagesAndErrors(t *testing.T) {
 
 		t.Run("an unknown page gets a French 404 page", func(t *testing.T) {
 			resp := e.browser(t).get("/nulle-part")
-			if resp.StatusCode != http.StatusNotFound {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
+			checkStatus(t, resp, http.StatusNotFound)
 			doc := parse(t, resp)
 			if got := text(doc.Find("h1")); got != "Page non trouvée" {
 				t.Fatalf("h1 %q", got)
