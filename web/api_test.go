@@ -66,9 +66,16 @@ func (a apiClient) send(t *testing.T, method, target, contentType string, body i
 	if a.token != "" {
 		req.Header.Set("Authorization", "Bearer "+a.token)
 	}
-	resp, err := a.st.srv.App().Test(req, -1)
+	return a.st.apiDo(t, req)
+}
+
+// apiDo sends req to the stack's server and reads the answer: status, raw
+// body and, when the body is JSON, the decoded object.
+func (st *testStack) apiDo(t *testing.T, req *http.Request) apiReply {
+	t.Helper()
+	resp, err := st.srv.App().Test(req, -1)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, target, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
@@ -409,11 +416,9 @@ func TestAPITokenPages(t *testing.T) {
 
 	t.Run("a person makes a personal token, sees it once and uses it", func(t *testing.T) {
 		b := st.signedIn(t, "agent")
-		resp := b.do(http.MethodPost, "/compte/jetons", url.Values{"_csrf": {b.csrf("/compte/jetons")},
+		resp := b.postForm("/compte/jetons", "/compte/jetons", url.Values{
 			"nom": {"script"}, "droits": {"write"}, "validite": {"30"}})
-		if resp.StatusCode != http.StatusCreated {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusCreated)
 		tok := text(parse(t, resp).Find("#jeton"))
 		if !strings.HasPrefix(tok, store.TokenPrefix) {
 			t.Fatalf("token shown: %q", tok)
@@ -430,11 +435,9 @@ func TestAPITokenPages(t *testing.T) {
 
 	t.Run("a bad token form keeps what was typed and names the errors", func(t *testing.T) {
 		b := st.signedIn(t, "agent")
-		resp := b.do(http.MethodPost, "/compte/jetons", url.Values{"_csrf": {b.csrf("/compte/jetons")},
+		resp := b.postForm("/compte/jetons", "/compte/jetons", url.Values{
 			"nom": {""}, "droits": {"admin"}, "validite": {"12"}})
-		if resp.StatusCode != http.StatusUnprocessableEntity {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusUnprocessableEntity)
 		if n := parse(t, resp).Find("#resume-erreurs li").Length(); n != 3 {
 			t.Fatalf("%d errors listed, want 3", n)
 		}
@@ -451,18 +454,16 @@ func TestAPITokenPages(t *testing.T) {
 
 	t.Run("an administrator makes an application token bound to a service account", func(t *testing.T) {
 		b := st.signedIn(t, "admin.creteil")
-		resp := b.do(http.MethodPost, "/admin/jetons", url.Values{"_csrf": {b.csrf("/admin/webhooks")},
+		resp := b.postForm("/admin/webhooks", "/admin/jetons", url.Values{
 			"compte": {"tech"}, "nom": {"GLPI"}, "droits": {"read"}, "validite": {"365"}})
-		if resp.StatusCode != http.StatusCreated {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusCreated)
 		tok := text(parse(t, resp).Find("#valeur-creee"))
 		r := apiClient{st: st, token: tok}.get(t, "/api/v1/me")
 		want(t, r, http.StatusOK, "")
 		if r.str("login") != "tech" || r.JSON["token"].(map[string]any)["kind"] != store.TokenApplication {
 			t.Fatalf("application token acts as %s", r.Raw)
 		}
-		resp = b.do(http.MethodPost, "/admin/jetons", url.Values{"_csrf": {b.csrf("/admin/webhooks")},
+		resp = b.postForm("/admin/webhooks", "/admin/jetons", url.Values{
 			"compte": {"rouen"}, "nom": {"x"}, "droits": {"read"}, "validite": {"30"}})
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("a Rouen account bound by Créteil's administrator: status %d", resp.StatusCode)
@@ -514,7 +515,7 @@ func TestAPIWebhooks(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	b := st.signedIn(t, "admin.creteil")
-	resp := b.do(http.MethodPost, "/admin/webhooks", url.Values{"_csrf": {b.csrf("/admin/webhooks")},
+	resp := b.postForm("/admin/webhooks", "/admin/webhooks", url.Values{
 		"url": {srv.URL + "/hook"}, "evenements": {"picked_up"}})
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("subscribe: status %d", resp.StatusCode)
@@ -563,18 +564,9 @@ func TestAPIWebhooks(t *testing.T) {
 	})
 
 	t.Run("the delivery log shows the attempts", func(t *testing.T) {
-		var log []store.WebhookLogEntry
-		deadline := time.Now().Add(stackWait)
-		for {
-			var err error
-			if log, err = st.db.WebhookDeliveries(context.Background(), "creteil", 10); err != nil {
-				t.Fatal(err)
-			}
-			if len(log) == 1 && log[0].Status == store.DeliveryDelivered || time.Now().After(deadline) {
-				break
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		log := st.webhookLog(t, func(log []store.WebhookLogEntry) bool {
+			return len(log) == 1 && log[0].Status == store.DeliveryDelivered
+		})
 		if len(log) != 1 || log[0].Status != store.DeliveryDelivered || log[0].Attempts != 2 || log[0].LastStatus != 204 {
 			t.Fatalf("log: %+v", log)
 		}

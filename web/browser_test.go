@@ -103,7 +103,7 @@ func TestBrowserSignInHomeSignOut(t *testing.T) {
 	// A generous bound, so a hung browser fails the test rather than CI.
 	ctx, problems := browserSession(t, ctx, 90*time.Second)
 
-	err := chromedp.Do(ctx,
+	browse(t, ctx, "sign in",
 		chromedp.Navigate(base+"/"),
 		// Not signed in: the home page sends to the sign-in form.
 		chromedp.WaitVisible(chromedp.CSS(`#form-connexion`)),
@@ -112,9 +112,6 @@ func TestBrowserSignInHomeSignOut(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#valider`)),
 		chromedp.WaitVisible(chromedp.CSS(`#actualites`)),
 	)
-	if err != nil {
-		t.Fatalf("sign in: %v", err)
-	}
 	for sel, want := range map[string]string{
 		"h1":             "Accueil",
 		"#academie":      "Académie de Créteil",
@@ -141,13 +138,10 @@ func TestBrowserSignInHomeSignOut(t *testing.T) {
 		t.Error("DSFR JavaScript did not start")
 	}
 
-	err = chromedp.Do(ctx,
+	browse(t, ctx, "sign out",
 		chromedp.Click(chromedp.CSS(`#deconnexion`)),
 		chromedp.WaitVisible(chromedp.CSS(`#form-connexion`)),
 	)
-	if err != nil {
-		t.Fatalf("sign out: %v", err)
-	}
 	loc, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
 		t.Fatal(err)
@@ -302,4 +296,16 @@ func signInActions(url, login, ready string) chromedp.Action[chromedp.Void] {
 		chromedp.Click(chromedp.CSS(`#valider`)),
 		chromedp.WaitVisible(chromedp.CSS(ready)),
 	)
+}
+
+// browse runs steps in the browser and stops the test at the first error,
+// prefixed with what was being done when what is not empty.
+func browse(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		if what == "" {
+			t.Fatal(err)
+		}
+		t.Fatalf("%s: %v", what, err)
+	}
 }

@@ -101,6 +101,13 @@ func (b *browser) do(method, target string, form url.Values) *http.Response {
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	return b.send(req)
+}
+
+// send sends req with the browser's headers and cookies, and keeps the
+// cookies the answer sets (a cookie set empty or expired is dropped).
+func (b *browser) send(req *http.Request) *http.Response {
+	b.t.Helper()
 	for k, vs := range b.header {
 		for _, v := range vs {
 			req.Header.Add(k, v)
@@ -111,7 +118,7 @@ func (b *browser) do(method, target string, form url.Values) *http.Response {
 	}
 	resp, err := b.e.srv.App().Test(req, -1)
 	if err != nil {
-		b.t.Fatalf("%s %s: %v", method, target, err)
+		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	for _, c := range resp.Cookies() {
 		if c.MaxAge < 0 || c.Value == "" {
@@ -143,9 +150,7 @@ func (b *browser) csrf(target string) string {
 // signIn signs in through the form and checks it worked.
 func (b *browser) signIn(login string) {
 	b.t.Helper()
-	resp := b.do(http.MethodPost, "/connexion", url.Values{
-		"_csrf": {b.csrf("/connexion")}, "login": {login}, "password": {testPassword},
-	})
+	resp := b.postForm("/connexion", "/connexion", url.Values{"login": {login}, "password": {testPassword}})
 	if resp.StatusCode != http.StatusSeeOther {
 		b.t.Fatalf("sign-in of %s: status %d", login, resp.StatusCode)
 	}
@@ -219,4 +224,37 @@ func (e *env) listen(t *testing.T) string {
 		}
 	})
 	return "http://" + ln.Addr().String()
+}
+
+// textWant is the text a test expects under a selector; what names the
+// element in a failure.
+type textWant struct{ what, sel, want string }
+
+// wantTexts reports, without stopping, every element of doc whose text is
+// not the one wanted.
+func wantTexts(t *testing.T, doc *goquery.Document, wants ...textWant) {
+	t.Helper()
+	for _, w := range wants {
+		if got := text(doc.Find(w.sel)); got != w.want {
+			t.Errorf("%s (%s) = %q, want %q", w.what, w.sel, got, w.want)
+		}
+	}
+}
+
+// categoryPath creates the chain of Créteil categories names[0] ›
+// names[1] › … and returns the last one.
+func categoryPath(t *testing.T, db *store.DB, names ...string) *store.Category {
+	t.Helper()
+	var parent *store.Category
+	for _, name := range names {
+		c := &store.Category{AcademyCode: "creteil", Name: name}
+		if parent != nil {
+			c.ParentID = &parent.ID
+		}
+		if err := db.CreateCategoryUnaudited(context.Background(), c); err != nil {
+			t.Fatalf("category %s: %v", name, err)
+		}
+		parent = c
+	}
+	return parent
 }

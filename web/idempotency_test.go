@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -58,15 +57,7 @@ func apiCall(t *testing.T, c apiClient, target, key string, body any) apiReply {
 	if key != "" {
 		req.Header.Set("Idempotency-Key", key)
 	}
-	resp, err := c.st.srv.App().Test(req, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	r := apiReply{Status: resp.StatusCode, Raw: string(b)}
-	_ = json.Unmarshal(b, &r.JSON)
-	return r
+	return c.st.apiDo(t, req)
 }
 
 func TestActionsApplyOnce(t *testing.T) {

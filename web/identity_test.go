@@ -30,7 +30,7 @@ func currentCode(t *testing.T, secret string) string {
 // postPassword posts the sign-in form.
 func (b *browser) postPassword(login, password string) *http.Response {
 	b.t.Helper()
-	return b.do(http.MethodPost, "/connexion", url.Values{"_csrf": {b.csrf("/connexion")}, "login": {login}, "password": {password}})
+	return b.postForm("/connexion", "/connexion", url.Values{"login": {login}, "password": {password}})
 }
 
 func TestIdentitySignInSecondStep(t *testing.T) {
@@ -139,8 +139,7 @@ func TestIdentityAccount(t *testing.T) {
 	e.person("claire.martin", store.RoleRequester)
 
 	t.Run("Mon compte enrols a second factor with a QR code", func(t *testing.T) {
-		b := e.browser(t)
-		b.signIn("claire.martin")
+		b := e.signedIn(t, "claire.martin")
 		doc := parse(t, b.get("/compte"))
 		if got := text(doc.Find("h1")); got != "Mon compte" {
 			t.Fatalf("h1 %q", got)
@@ -174,7 +173,7 @@ func TestIdentityAccount(t *testing.T) {
 		one, two := e.browser(t), e.browser(t)
 		one.signIn("claire.martin")
 		two.signIn("claire.martin")
-		resp := one.do(http.MethodPost, "/compte/deconnexion-partout", url.Values{"_csrf": {one.csrf("/compte")}})
+		resp := one.postForm("/compte", "/compte/deconnexion-partout", url.Values{})
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/connexion?partout=1" {
 			t.Fatalf("status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
@@ -195,16 +194,14 @@ func TestIdentityAdminDirectory(t *testing.T) {
 		e.person("agent.creteil", store.RoleRequester)
 
 		t.Run("a requester may not open the directory administration", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("agent.creteil")
+			b := e.signedIn(t, "agent.creteil")
 			if resp := b.get("/admin/annuaire"); resp.StatusCode != http.StatusForbidden {
 				t.Fatalf("status %d", resp.StatusCode)
 			}
 		})
 
 		t.Run("an administrator imports a CSV file and sees the skipped lines", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("admin.creteil")
+			b := e.signedIn(t, "admin.creteil")
 			tok := b.csrf("/admin/annuaire")
 			var body bytes.Buffer
 			mw := multipart.NewWriter(&body)

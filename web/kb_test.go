@@ -37,14 +37,7 @@ func newKBWorld(t *testing.T, db *store.DB) *kbWorld {
 		}
 		people[login] = p
 	}
-	parent := &store.Category{AcademyCode: "creteil", Name: "Matériel"}
-	if err := db.CreateCategoryUnaudited(ctx, parent); err != nil {
-		t.Fatal(err)
-	}
-	w.category = &store.Category{AcademyCode: "creteil", Name: "Imprimante", ParentID: &parent.ID}
-	if err := db.CreateCategoryUnaudited(ctx, w.category); err != nil {
-		t.Fatal(err)
-	}
+	w.category = categoryPath(t, db, "Matériel", "Imprimante")
 	file := func(requester string, private bool, description, solution string) string {
 		t.Helper()
 		p := people[requester]

@@ -40,17 +40,12 @@ func TestMailbox(t *testing.T) {
 
 		for _, login := range []string{"superviseur.creteil", "admin"} {
 			t.Run("the mailbox lists sent mails for "+login, func(t *testing.T) {
-				b := e.browser(t)
-				b.signIn(login)
+				b := e.signedIn(t, login)
 				home := parse(t, b.get("/"))
 				if home.Find(`.fr-sidemenu a[href="/outils/boite-mail"]`).Length() != 1 {
 					t.Error("the side menu does not offer the mailbox")
 				}
-				resp := b.get("/outils/boite-mail")
-				if resp.StatusCode != http.StatusOK {
-					t.Fatalf("status %d", resp.StatusCode)
-				}
-				doc := parse(t, resp)
+				doc := expectStatus(t, b.get("/outils/boite-mail"), http.StatusOK)
 				row := doc.Find("#boite-mail tbody tr")
 				if row.Length() != 1 {
 					t.Fatalf("%d rows, want 1", row.Length())
@@ -65,13 +60,8 @@ func TestMailbox(t *testing.T) {
 		}
 
 		t.Run("a mail shows its text and its HTML only as escaped source", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("superviseur.creteil")
-			resp := b.get(show)
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
-			doc := parse(t, resp)
+			b := e.signedIn(t, "superviseur.creteil")
+			doc := expectStatus(t, b.get(show), http.StatusOK)
 			if got := text(doc.Find("#mail-text")); got != "Bonjour, Votre demande a été enregistrée." {
 				t.Errorf("text %q", got)
 			}
@@ -84,8 +74,7 @@ func TestMailbox(t *testing.T) {
 		})
 
 		t.Run("a requester may not open the mailbox", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("agent.creteil")
+			b := e.signedIn(t, "agent.creteil")
 			for _, path := range []string{"/outils/boite-mail", show} {
 				resp := b.get(path)
 				if resp.StatusCode != http.StatusForbidden {
@@ -98,8 +87,7 @@ func TestMailbox(t *testing.T) {
 		})
 
 		t.Run("an unknown mail is a 404", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("admin")
+			b := e.signedIn(t, "admin")
 			if resp := b.get("/outils/boite-mail/999999"); resp.StatusCode != http.StatusNotFound {
 				t.Fatalf("status %d", resp.StatusCode)
 			}
@@ -109,8 +97,7 @@ func TestMailbox(t *testing.T) {
 			cfg := testConfig()
 			cfg.Mail.SMTPHost = "smtp.ac-creteil.fr"
 			e2 := newEnv(t, db, cfg, nil)
-			b := e2.browser(t)
-			b.signIn("admin")
+			b := e2.signedIn(t, "admin")
 			if resp := b.get("/outils/boite-mail"); resp.StatusCode != http.StatusNotFound {
 				t.Fatalf("status %d, want 404", resp.StatusCode)
 			}

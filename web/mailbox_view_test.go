@@ -42,8 +42,7 @@ func TestMailboxMessageView(t *testing.T) {
 		show := fmt.Sprintf("/outils/boite-mail/%d", ms[0].ID)
 
 		t.Run("the message view lists the decoded headers and both parts", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("superviseur.creteil")
+			b := e.signedIn(t, "superviseur.creteil")
 			doc := parse(t, b.get(show))
 			headers := map[string]string{}
 			doc.Find("#mail-headers tbody tr").Each(func(_ int, r *goquery.Selection) {
@@ -78,12 +77,9 @@ func TestMailboxMessageView(t *testing.T) {
 		})
 
 		t.Run("the HTML preview is sanitized and served in a CSP sandbox", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("superviseur.creteil")
+			b := e.signedIn(t, "superviseur.creteil")
 			resp := b.get(show + "/apercu")
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
+			checkStatus(t, resp, http.StatusOK)
 			csp := resp.Header.Get("Content-Security-Policy")
 			if !strings.HasPrefix(csp, "sandbox;") || !strings.Contains(csp, "default-src 'none'") {
 				t.Errorf("CSP %q", csp)
@@ -107,8 +103,7 @@ func TestMailboxMessageView(t *testing.T) {
 		})
 
 		t.Run("the mailbox JSON lists the mails with headers and parts in dev mode", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("superviseur.creteil")
+			b := e.signedIn(t, "superviseur.creteil")
 			resp := b.get("/dev/mailbox.json?ticket=I260416_0213")
 			if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 				t.Fatalf("status %d, %s", resp.StatusCode, resp.Header.Get("Content-Type"))
@@ -139,8 +134,7 @@ func TestMailboxMessageView(t *testing.T) {
 		})
 
 		t.Run("a requester may not read the mailbox JSON", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("agent.creteil")
+			b := e.signedIn(t, "agent.creteil")
 			if resp := b.get("/dev/mailbox.json"); resp.StatusCode != http.StatusForbidden {
 				t.Fatalf("status %d, want 403", resp.StatusCode)
 			}

@@ -44,15 +44,10 @@ func TestListCountsAreShownWithFrenchDigitGrouping(t *testing.T) {
 		e := newEnv(t, db, testConfig(), nil)
 		me := e.person("nombre.agent", store.RoleRequester)
 		insertOpenTickets(t, db, me, store.CountCap+1)
-		b := e.browser(t)
-		b.signIn("nombre.agent")
+		b := e.signedIn(t, "nombre.agent")
 
 		t.Run("a capped list says « plus de 1 000 » with a narrow no-break space", func(t *testing.T) {
-			resp := b.get("/incidents")
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("status %d: %s", resp.StatusCode, readBody(t, resp))
-			}
-			doc := parse(t, resp)
+			doc := expectStatus(t, b.get("/incidents"), http.StatusOK)
 			want := "Nombre d'enregistrements : plus de 1\u202f000"
 			// Raw text: the helper text() would fold the U+202F into a space.
 			if got := strings.TrimSpace(doc.Find("#nombre").Text()); got != want {

@@ -48,14 +48,7 @@ func newPilotageEnv(t *testing.T, db *store.DB) *pilotageEnv {
 			t.Fatal(err)
 		}
 	}
-	hw := &store.Category{AcademyCode: "creteil", Name: "Matériel"}
-	if err := db.CreateCategoryUnaudited(ctx, hw); err != nil {
-		t.Fatal(err)
-	}
-	e.screen = &store.Category{AcademyCode: "creteil", Name: "Écran", ParentID: &hw.ID}
-	if err := db.CreateCategoryUnaudited(ctx, e.screen); err != nil {
-		t.Fatal(err)
-	}
+	e.screen = categoryPath(t, db, "Matériel", "Écran")
 	now := time.Now().UTC()
 	for i, set := range []func(tk *store.Ticket){
 		func(tk *store.Ticket) { tk.Priority = 2 },
@@ -86,27 +79,16 @@ func newPilotageEnv(t *testing.T, db *store.DB) *pilotageEnv {
 func TestPilotageDashboard(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		e := newPilotageEnv(t, db)
-		b := e.browser(t)
-		b.signIn("superviseur")
+		b := e.signedIn(t, "superviseur")
 
-		resp := b.get("/pilotage?periode=30")
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
-		doc := parse(t, resp)
+		doc := expectStatus(t, b.get("/pilotage?periode=30"), http.StatusOK)
 		t.Run("the dashboard names the académie and shows the key figures", func(t *testing.T) {
-			if got := text(doc.Find("h1")); got != "Pilotage — Académie de Créteil" {
-				t.Errorf("h1 %q", got)
-			}
-			if got := text(doc.Find("#kpi-ouverts")); got != "2" {
-				t.Errorf("open %q, want 2", got)
-			}
-			if got := text(doc.Find("#kpi-crees")); got != "3" {
-				t.Errorf("created %q, want 3", got)
-			}
-			if got := text(doc.Find("#kpi-delai")); got != "100 %" {
-				t.Errorf("on time %q, want 100 %%", got)
-			}
+			wantTexts(t, doc,
+				textWant{"h1", "h1", "Pilotage — Académie de Créteil"},
+				textWant{"open", "#kpi-ouverts", "2"},
+				textWant{"created", "#kpi-crees", "3"},
+				textWant{"on time", "#kpi-delai", "100 %"},
+			)
 		})
 		t.Run("every chart is an accessible SVG image with a data table", func(t *testing.T) {
 			charts := doc.Find("section.guichet-chart")
@@ -154,8 +136,7 @@ func TestPilotageDashboard(t *testing.T) {
 			}
 		})
 		t.Run("a requester has no supervisors' menu entry", func(t *testing.T) {
-			a := e.browser(t)
-			a.signIn("agent")
+			a := e.signedIn(t, "agent")
 			if n := parse(t, a.get("/")).Find(`#menu a[href^="/pilotage"]`).Length(); n != 0 {
 				t.Errorf("%d pilotage entries", n)
 			}
@@ -181,8 +162,7 @@ func TestPilotageDashboard(t *testing.T) {
 			}
 		})
 		t.Run("a global administrator chooses the académie", func(t *testing.T) {
-			a := e.browser(t)
-			a.signIn("admin")
+			a := e.signedIn(t, "admin")
 			doc := parse(t, a.get("/pilotage?academie=rouen"))
 			if got := text(doc.Find("h1")); got != "Pilotage — Académie de Rouen" {
 				t.Errorf("h1 %q", got)
@@ -206,10 +186,8 @@ func TestPilotageManagement(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newPilotageEnv(t, db)
-		b := e.browser(t)
-		b.signIn("superviseur")
-		agent := e.browser(t)
-		agent.signIn("agent")
+		b := e.signedIn(t, "superviseur")
+		agent := e.signedIn(t, "agent")
 		homeTitles := func() []string {
 			var out []string
 			parse(t, agent.get("/")).Find("#actualites h3").Each(func(_ int, s *goquery.Selection) { out = append(out, text(s)) })
@@ -254,9 +232,7 @@ func TestPilotageManagement(t *testing.T) {
 		t.Run("an incomplete item re-shows the form with the input and the reason", func(t *testing.T) {
 			resp := b.postForm("/pilotage/actualites/nouvelle", "/pilotage/actualites?academie=creteil",
 				url.Values{"titre": {"Sans texte"}, "texte": {" "}})
-			if resp.StatusCode != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
+			checkStatus(t, resp, http.StatusUnprocessableEntity)
 			doc := parse(t, resp)
 			if v, _ := doc.Find("#titre").Attr("value"); v != "Sans texte" || doc.Find("#erreur").Length() != 1 {
 				t.Fatalf("title %q, error %d", v, doc.Find("#erreur").Length())
@@ -292,9 +268,7 @@ func TestPilotageManagement(t *testing.T) {
 				parent = *c.ParentID
 			}
 			resp := b.postForm("/pilotage/categories", "/pilotage/categories/"+itoa(parent)+"/deplacer?academie=creteil", url.Values{"parent": {itoa(e.screen.ID)}})
-			if resp.StatusCode != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
+			checkStatus(t, resp, http.StatusUnprocessableEntity)
 			if got := text(parse(t, resp).Find("#erreur p")); !strings.Contains(got, "sous elle-même") {
 				t.Errorf("error %q", got)
 			}
@@ -319,9 +293,7 @@ func TestPilotageManagement(t *testing.T) {
 		t.Run("opening hours and a closure are saved; bad hours are refused", func(t *testing.T) {
 			resp := b.postForm("/pilotage/horaires", "/pilotage/horaires?academie=creteil", url.Values{
 				"ouverture": {"07:30"}, "fermeture": {"19:00"}, "fuseau": {"Europe/Paris"}, "feries": {"fr"}, "jours": {"1", "2", "3", "4", "5", "6"}})
-			if resp.StatusCode != http.StatusSeeOther {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
+			checkStatus(t, resp, http.StatusSeeOther)
 			h, err := db.HoursOf(ctx, "creteil")
 			if err != nil || h.Open != "07:30" || h.Days != "1,2,3,4,5,6" {
 				t.Fatalf("hours %+v, %v", h, err)

@@ -143,7 +143,7 @@ func TestResolvingFromTheWorkspaceWithAnArticleAndDocuments(t *testing.T) {
 			t.Errorf("button %q", text(doc.Find("#transformer-article")))
 		}
 		assertUniqueIDs(t, doc)
-		resp := tech.do(http.MethodPost, "/base-de-connaissances/depuis-incident", url.Values{"_csrf": {tech.csrf(workspace)}, "incident": {number}})
+		resp := tech.postForm(workspace, "/base-de-connaissances/depuis-incident", url.Values{"incident": {number}})
 		kb := expectStatus(t, resp, http.StatusOK)
 		if !strings.Contains(kb.Find("textarea").Text(), "Pilote réinstallé en mode sans échec.") {
 			t.Errorf("the article form is not filled from the ticket: %q", text(kb.Find("form")))

@@ -110,8 +110,7 @@ func TestMonCompteChoosesTheLanguageOfMails(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, db, testConfig(), nil)
 		p := e.person("agent", store.RoleRequester)
-		b := e.browser(t)
-		b.signIn("agent")
+		b := e.signedIn(t, "agent")
 
 		t.Run("the page offers Français and English, French by default, behind CSRF", func(t *testing.T) {
 			doc := parse(t, b.get("/compte"))
@@ -148,7 +147,7 @@ func TestMonCompteChoosesTheLanguageOfMails(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				resp := b.do(http.MethodPost, "/compte/langue", url.Values{"_csrf": {b.csrf("/compte")}, "langue": {tt.value}})
+				resp := b.postForm("/compte", "/compte/langue", url.Values{"langue": {tt.value}})
 				if resp.StatusCode != tt.status {
 					t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, readBody(t, resp))
 				}
@@ -180,8 +179,7 @@ func TestMonCompteChoosesTheLanguageOfMails(t *testing.T) {
 func TestLayoutMarkupFollowsTheDSFR(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t), testConfig(), nil)
 	e.person("superviseur", store.RoleSupervisor)
-	b := e.browser(t)
-	b.signIn("superviseur")
+	b := e.signedIn(t, "superviseur")
 	for _, path := range []string{"/", "/pilotage", "/pilotage/categories"} {
 		t.Run("page "+path+" has a labelled menu dialog, unique ids and Pilotage once in the side menu", func(t *testing.T) {
 			doc := expectStatus(t, b.get(path), http.StatusOK)

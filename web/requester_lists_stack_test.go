@@ -112,12 +112,9 @@ func TestBrowserRequesterLists(t *testing.T) {
 
 	ctx, problems := browserSession(t, ctx, 3*time.Minute)
 
-	err := chromedp.Do(ctx,
+	browse(t, ctx, "sign in to Suivi des incidents",
 		signInActions(base+"/incidents", "agent", `#table-incidents`),
 	)
-	if err != nil {
-		t.Fatalf("sign in to Suivi des incidents: %v", err)
-	}
 
 	t.Run("Suivi des incidents lists my tickets and the header counts them", func(t *testing.T) {
 		for _, n := range []string{accepted, refused, toCancel} {
@@ -136,15 +133,12 @@ func TestBrowserRequesterLists(t *testing.T) {
 	})
 
 	t.Run("the filters refresh the list in place with htmx", func(t *testing.T) {
-		err := chromedp.Do(ctx,
+		browse(t, ctx, "",
 			rlVoid(chromedp.Evaluate[bool](`window.guichetMarker = true; true`)),
 			chromedp.Click(chromedp.CSS(`#filtres a[data-filtre="clotures"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`#filtres a[data-filtre="clotures"][aria-current="true"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`#liste-vide`)),
 		)
-		if err != nil {
-			t.Fatal(err)
-		}
 		kept, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.guichetMarker === true`))
 		if err != nil || !kept {
 			t.Fatalf("the page was reloaded instead of refreshed in place (%v)", err)
@@ -162,50 +156,34 @@ func TestBrowserRequesterLists(t *testing.T) {
 	})
 
 	t.Run("Incidents de mon entité shows the colleague's ticket", func(t *testing.T) {
-		err := chromedp.Do(ctx,
+		browse(t, ctx, "",
 			chromedp.Navigate(base+"/incidents/entite"),
 			chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`tr[data-numero="%s"]`, colleagues))),
 		)
-		if err != nil {
-			t.Fatal(err)
-		}
 		screenshot(t, ctx, "requester-incidents-de-mon-entite")
 		axeAudit(t, ctx, "Incidents de mon entité")
 	})
 
 	t.Run("accepting a resolution with ratings closes it", func(t *testing.T) {
-		err := chromedp.Do(ctx,
+		browse(t, ctx, "",
 			chromedp.Navigate(base+"/validations"),
 			chromedp.WaitVisible(chromedp.CSS(`#table-validations`)),
 		)
-		if err != nil {
-			t.Fatal(err)
-		}
 		screenshot(t, ctx, "requester-validations")
 		axeAudit(t, ctx, "Validations")
-		err = chromedp.Do(ctx,
+		browse(t, ctx, "",
 			chromedp.Click(chromedp.CSS(fmt.Sprintf(`tr[data-numero="%s"] a.valider`, accepted))),
 			chromedp.WaitVisible(chromedp.CSS(`#form-validation`)),
 		)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if got := textContent(t, ctx, "#solution"); !strings.Contains(got, "Le câble vidéo a été remplacé.") {
 			t.Errorf("solution %q", got)
 		}
 		screenshot(t, ctx, "requester-validation-form")
 		axeAudit(t, ctx, "Validation form")
-		err = chromedp.Do(ctx,
-			chromedp.Click(chromedp.CSS(`label[for="decision-acceptation"]`)),
-			chromedp.Click(chromedp.CSS(`label[for="delai-5"]`)),
-			chromedp.Click(chromedp.CSS(`label[for="qualite-4"]`)),
-			chromedp.SendKeys(chromedp.CSS(`#commentaire`), "Merci, tout est rentré dans l'ordre."),
-			chromedp.Click(chromedp.CSS(`#terminer`)),
+		browse(t, ctx, "",
+			answerValidation("acceptation", 5, 4, "Merci, tout est rentré dans l'ordre."),
 			chromedp.WaitVisible(chromedp.CSS(`#avis`)),
 		)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if got := textContent(t, ctx, "#avis"); !strings.Contains(got, accepted) {
 			t.Errorf("notice %q", got)
 		}
@@ -216,43 +194,30 @@ func TestBrowserRequesterLists(t *testing.T) {
 	})
 
 	t.Run("an acceptation that reads like a failure is questioned, then switched to a refusal", func(t *testing.T) {
-		err := chromedp.Do(ctx,
+		browse(t, ctx, "",
 			chromedp.Navigate(base+"/validations/"+refused),
 			chromedp.WaitVisible(chromedp.CSS(`#form-validation`)),
-			chromedp.Click(chromedp.CSS(`label[for="decision-acceptation"]`)),
-			chromedp.Click(chromedp.CSS(`label[for="delai-2"]`)),
-			chromedp.Click(chromedp.CSS(`label[for="qualite-2"]`)),
-			chromedp.SendKeys(chromedp.CSS(`#commentaire`), "La souris ne fonctionne toujours pas."),
-			chromedp.Click(chromedp.CSS(`#terminer`)),
+			answerValidation("acceptation", 2, 2, "La souris ne fonctionne toujours pas."),
 			chromedp.WaitVisible(chromedp.CSS(`#contradiction`)),
 		)
-		if err != nil {
-			t.Fatal(err)
-		}
 		screenshot(t, ctx, "requester-validation-contradiction")
 		axeAudit(t, ctx, "Validation contradiction check")
-		err = chromedp.Do(ctx,
+		browse(t, ctx, "",
 			chromedp.Click(chromedp.CSS(`#passer-refus`)),
 			chromedp.WaitVisible(chromedp.CSS(`#avis`)),
 		)
-		if err != nil {
-			t.Fatal(err)
-		}
 		st.waitTicket(t, refused, "back in progress", func(tk *store.Ticket) bool { return tk.Status == store.StatusInProgress })
-		err = chromedp.Do(ctx,
+		browse(t, ctx, "",
 			chromedp.Navigate(base+"/incidents"),
 			chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`tr[data-numero="%s"]`, refused))),
 		)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if got := textContent(t, ctx, fmt.Sprintf(`tr[data-numero="%s"] .statut`, refused)); got != "En cours de traitement" {
 			t.Errorf("status after refusal %q", got)
 		}
 	})
 
 	t.Run("Annuler in the Actions menu cancels the selected ticket after confirmation", func(t *testing.T) {
-		err := chromedp.Do(ctx,
+		browse(t, ctx, "",
 			// The DSFR draws the box on the label; a real click on the
 			// input, as a keyboard user's Space would do.
 			rlVoid(chromedp.Evaluate[bool](fmt.Sprintf(`document.getElementById("sel-%s").click(); true`, toCancel))),
@@ -260,19 +225,13 @@ func TestBrowserRequesterLists(t *testing.T) {
 			chromedp.Click(chromedp.CSS(`#appliquer-action`)),
 			chromedp.WaitVisible(chromedp.CSS(`#form-annulation`)),
 		)
-		if err != nil {
-			t.Fatal(err)
-		}
 		screenshot(t, ctx, "requester-annulation")
 		axeAudit(t, ctx, "Annulation")
-		err = chromedp.Do(ctx,
+		browse(t, ctx, "",
 			chromedp.SendKeys(chromedp.CSS(`#motif`), "Le clavier refonctionne."),
 			chromedp.Click(chromedp.CSS(`#confirmer-annulation`)),
 			chromedp.WaitVisible(chromedp.CSS(`#avis`)),
 		)
-		if err != nil {
-			t.Fatal(err)
-		}
 		st.waitTicket(t, toCancel, "cancelled", func(tk *store.Ticket) bool { return tk.Status == store.StatusCancelled })
 		if got := textContent(t, ctx, fmt.Sprintf(`tr[data-numero="%s"] .statut`, toCancel)); got != "Annulé" {
 			t.Errorf("status %q", got)
@@ -280,13 +239,10 @@ func TestBrowserRequesterLists(t *testing.T) {
 	})
 
 	t.Run("the header search box opens a ticket by its number", func(t *testing.T) {
-		err := chromedp.Do(ctx,
+		browse(t, ctx, "",
 			chromedp.SendKeys(chromedp.CSS(`#recherche-q`), strings.ToLower(refused)+"\n"),
 			chromedp.WaitVisible(chromedp.CSS(`#form-favori`)),
 		)
-		if err != nil {
-			t.Fatal(err)
-		}
 		loc, err := chromedp.Run(ctx, chromedp.Location())
 		if err != nil || !strings.HasSuffix(loc, "/incidents/"+refused) {
 			t.Fatalf("at %q (%v)", loc, err)
@@ -294,13 +250,10 @@ func TestBrowserRequesterLists(t *testing.T) {
 	})
 
 	t.Run("the star of the ticket page puts it in Mes favoris, and the visit is in Mon historique", func(t *testing.T) {
-		err := chromedp.Do(ctx,
+		browse(t, ctx, "",
 			chromedp.Click(chromedp.CSS(`#favori`)),
 			chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#mes-favoris a[href="/incidents/%s"]`, refused))),
 		)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if got := textContent(t, ctx, "#favori"); got != "Retirer des favoris" {
 			t.Errorf("star button %q", got)
 		}
@@ -315,4 +268,16 @@ func TestBrowserRequesterLists(t *testing.T) {
 	for _, m := range msgs {
 		t.Errorf("browser console: %s", m)
 	}
+}
+
+// answerValidation fills the validation form in the browser (the decision,
+// the delay and quality ratings, the comment) and clicks Terminer.
+func answerValidation(decision string, delay, quality int, comment string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Click(chromedp.CSS(`label[for="decision-`+decision+`"]`)),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`label[for="delai-%d"]`, delay))),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`label[for="qualite-%d"]`, quality))),
+		chromedp.SendKeys(chromedp.CSS(`#commentaire`), comment),
+		chromedp.Click(chromedp.CSS(`#terminer`)),
+	)
 }

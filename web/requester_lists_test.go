@@ -124,8 +124,7 @@ func rlSameSet(a, b []string) bool {
 func TestSuiviDesIncidents(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		f := newRLFixture(t, db)
-		b := f.browser(t)
-		b.signIn("rl.agent")
+		b := f.signedIn(t, "rl.agent")
 
 		t.Run("the list shows my open tickets and those filed for me, under the seed's columns", func(t *testing.T) {
 			doc := rlGet(t, b, "/incidents", http.StatusOK)
@@ -325,8 +324,7 @@ func rlIsDate(s string) bool {
 func TestIncidentsDeMonEntite(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		f := newRLFixture(t, db)
-		b := f.browser(t)
-		b.signIn("rl.agent")
+		b := f.signedIn(t, "rl.agent")
 
 		t.Run("the list shows the non-private tickets of my entity, nothing private nor from elsewhere", func(t *testing.T) {
 			doc := rlGet(t, b, "/incidents/entite?filtre=tous", http.StatusOK)
@@ -350,8 +348,7 @@ func TestIncidentsDeMonEntite(t *testing.T) {
 			}
 		})
 		t.Run("the stranger sees only their entity's ticket", func(t *testing.T) {
-			sb := f.browser(t)
-			sb.signIn("rl.etranger")
+			sb := f.signedIn(t, "rl.etranger")
 			doc := rlGet(t, sb, "/incidents/entite", http.StatusOK)
 			if got := rlRowNumbers(doc); !slices.Equal(got, []string{f.other}) {
 				t.Fatalf("rows %v", got)
@@ -363,8 +360,7 @@ func TestIncidentsDeMonEntite(t *testing.T) {
 func TestValidationForm(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		f := newRLFixture(t, db)
-		b := f.browser(t)
-		b.signIn("rl.agent")
+		b := f.signedIn(t, "rl.agent")
 		resolved := f.mine[store.StatusResolved]
 		formURL := "/validations/" + resolved
 
@@ -495,8 +491,7 @@ func TestValidationForm(t *testing.T) {
 		})
 
 		t.Run("someone who is neither requester nor beneficiary cannot open the form", func(t *testing.T) {
-			cb := f.browser(t)
-			cb.signIn("rl.collegue")
+			cb := f.signedIn(t, "rl.collegue")
 			rlGet(t, cb, formURL, http.StatusNotFound)
 		})
 
@@ -515,8 +510,7 @@ func TestValidationForm(t *testing.T) {
 func TestHeaderAndSideMenu(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, db *store.DB) {
 		f := newRLFixture(t, db)
-		b := f.browser(t)
-		b.signIn("rl.agent")
+		b := f.signedIn(t, "rl.agent")
 
 		t.Run("the header shows the counters on every page", func(t *testing.T) {
 			for _, path := range []string{"/", "/incidents", "/validations"} {

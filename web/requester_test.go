@@ -52,26 +52,7 @@ func (b *browser) postMultipart(target string, fields url.Values, files ...testF
 	}
 	req := httptest.NewRequest(http.MethodPost, target, &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
-	for name, value := range b.cookies {
-		req.AddCookie(&http.Cookie{Name: name, Value: value})
-	}
-	for k, vs := range b.header {
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
-	resp, err := b.e.srv.App().Test(req, -1)
-	if err != nil {
-		b.t.Fatalf("POST %s: %v", target, err)
-	}
-	for _, c := range resp.Cookies() {
-		if c.MaxAge < 0 || c.Value == "" {
-			delete(b.cookies, c.Name)
-		} else {
-			b.cookies[c.Name] = c.Value
-		}
-	}
-	return resp
+	return b.send(req)
 }
 
 // page fetches a page, checks its status and parses it.
@@ -87,10 +68,17 @@ func (b *browser) page(target string, status int) *goquery.Document {
 // expectStatus parses resp after checking its status.
 func expectStatus(t *testing.T, resp *http.Response, status int) *goquery.Document {
 	t.Helper()
+	checkStatus(t, resp, status)
+	return parse(t, resp)
+}
+
+// checkStatus fails the test unless resp has status; the failure shows the
+// body.
+func checkStatus(t *testing.T, resp *http.Response, status int) {
+	t.Helper()
 	if resp.StatusCode != status {
 		t.Fatalf("status %d, want %d: %s", resp.StatusCode, status, readBody(t, resp))
 	}
-	return parse(t, resp)
 }
 
 // val reads the value attribute of the element matching sel.
@@ -116,15 +104,11 @@ func TestNewIncidentForm(t *testing.T) {
 
 	t.Run("the form shows the identity card filled from the directory", func(t *testing.T) {
 		doc := agent.page("/incidents/nouveau", http.StatusOK)
-		if got := text(doc.Find("#demandeur")); got != "MARTIN, Claire" {
-			t.Errorf("Demandeur = %q", got)
-		}
-		if got := text(doc.Find("#beneficiaire-nom")); got != "MARTIN, Claire" {
-			t.Errorf("Bénéficiaire = %q", got)
-		}
-		if got := text(doc.Find("#entite")); got != stackEntity {
-			t.Errorf("Entité = %q", got)
-		}
+		wantTexts(t, doc,
+			textWant{"Demandeur", "#demandeur", "MARTIN, Claire"},
+			textWant{"Bénéficiaire", "#beneficiaire-nom", "MARTIN, Claire"},
+			textWant{"Entité", "#entite", stackEntity},
+		)
 		if got := val(doc, "#telephone"); got != "01 57 02 60 00" {
 			t.Errorf("Téléphone = %q", got)
 		}
@@ -427,9 +411,7 @@ func TestTicketPageAndActions(t *testing.T) {
 
 	t.Run("a document is downloaded as an attachment with its sniffed type", func(t *testing.T) {
 		resp := agent.get(docOf(public))
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusOK)
 		if got := resp.Header.Get("Content-Disposition"); got != `attachment; filename=photo.png` {
 			t.Errorf("Content-Disposition = %q", got)
 		}
@@ -496,7 +478,7 @@ func TestTicketPageAndActions(t *testing.T) {
 			t.Errorf("validation link = %q", h)
 		}
 		target := "/incidents/" + resolved + "/annulation"
-		doc = expectStatus(t, agent.do(http.MethodPost, target, url.Values{"_csrf": {agent.csrf(target)}, "motif": {"Plus besoin."}}),
+		doc = expectStatus(t, agent.postForm(target, target, url.Values{"motif": {"Plus besoin."}}),
 			http.StatusUnprocessableEntity)
 		if got := text(doc.Find("#refus-action p")); !strings.HasPrefix(got, "Le ticket est résolu") {
 			t.Errorf("refusal = %q", got)
@@ -542,8 +524,7 @@ func TestTicketActionWithoutTemporal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := e.browser(t)
-		b.signIn("agent")
+		b := e.signedIn(t, "agent")
 		target := "/incidents/" + number + "/informations"
 		doc := expectStatus(t, b.postMultipart(target, url.Values{"_csrf": {b.csrf(target)}, "information": {"Toujours noir."}}),
 			http.StatusUnprocessableEntity)

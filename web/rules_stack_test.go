@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -437,15 +436,7 @@ func TestRefusalsAndStatusLabelsAreTranslated(t *testing.T) {
 		if lang != "" {
 			req.Header.Set("Accept-Language", lang)
 		}
-		resp, err := st.srv.App().Test(req, -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
-		r := apiReply{Status: resp.StatusCode, Raw: string(raw)}
-		_ = json.Unmarshal(raw, &r.JSON)
-		return r
+		return st.apiDo(t, req)
 	}
 
 	t.Run("the API answers in the request's language, French by default", func(t *testing.T) {
@@ -479,7 +470,7 @@ func TestRefusalsAndStatusLabelsAreTranslated(t *testing.T) {
 		b := st.signedIn(t, "agent")
 		b.get("/langue/en?suite=/")
 		target := "/incidents/" + number + "/annulation"
-		doc := expectStatus(t, b.do(http.MethodPost, target, url.Values{"_csrf": {b.csrf(target)}, "motif": {""}}),
+		doc := expectStatus(t, b.postForm(target, target, url.Values{"motif": {""}}),
 			http.StatusUnprocessableEntity)
 		if got := text(doc.Find("#refus-action p")); got != "The ticket is resolved: accept or refuse the solution instead of cancelling it." {
 			t.Errorf("refusal = %q", got)

@@ -277,8 +277,7 @@ func countActions(ev []store.TicketEvent) int {
 func TestEveryPostIsRefusedWithoutItsCSRFToken(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t), testConfig(), nil)
 	e.person("chef", store.RoleSupervisor, store.RoleAdministrator, store.RoleTechnician)
-	b := e.browser(t)
-	b.signIn("chef")
+	b := e.signedIn(t, "chef")
 	good := b.csrf("/compte")
 	n := 0
 	for _, r := range e.srv.RouteAccess() {
@@ -578,7 +577,7 @@ func TestSecretsNeverReachTheLogs(t *testing.T) {
 	e.person("agent")
 	b := e.browser(t)
 	wrong := "Mauvais-Mot-De-Passe-8812"
-	resp := b.do(http.MethodPost, "/connexion", url.Values{"_csrf": {b.csrf("/connexion")}, "login": {"agent"}, "password": {wrong}})
+	resp := b.postForm("/connexion", "/connexion", url.Values{"login": {"agent"}, "password": {wrong}})
 	resp.Body.Close()
 	b.signIn("agent")
 	secrets := map[string]string{"wrong password": wrong, "password": testPassword,

@@ -54,14 +54,7 @@ func newSpoolEnv(t *testing.T, db, intakeDB *store.DB, spoolDir string) *spoolEn
 		stacktest.WithIntake(in))
 	e := &spoolEnv{env: &env{t: t, db: db, srv: st.Web, reg: st.Registry}, in: in}
 	e.agent = e.person("agent", store.RoleRequester)
-	parent := &store.Category{AcademyCode: "creteil", Name: "Réseau"}
-	if err := db.CreateCategoryUnaudited(ctx, parent); err != nil {
-		t.Fatal(err)
-	}
-	e.leaf = &store.Category{AcademyCode: "creteil", Name: "Wi-Fi", ParentID: &parent.ID}
-	if err := db.CreateCategoryUnaudited(ctx, e.leaf); err != nil {
-		t.Fatal(err)
-	}
+	e.leaf = categoryPath(t, db, "Réseau", "Wi-Fi")
 	return e
 }
 
@@ -103,8 +96,7 @@ func formValues(doc *goquery.Document, sel string) url.Values {
 func TestSubmissionsDuringADatabaseOutage(t *testing.T) {
 	db, outage := storetest.SQLiteWithOutage(t)
 	e := newSpoolEnv(t, db, db, t.TempDir())
-	agent := e.browser(t)
-	agent.signIn("agent")
+	agent := e.signedIn(t, "agent")
 	typed := e.typed(agent.csrf("/incidents/nouveau"))
 	ctx := context.Background()
 	existing, err := db.CreateTicket(ctx, &store.Ticket{AcademyCode: "creteil", RequesterID: e.agent.ID,
@@ -198,8 +190,7 @@ func TestSpooledSubmissionConfirmation(t *testing.T) {
 	down.Close()
 	spool := t.TempDir()
 	e := newSpoolEnv(t, db, down, spool)
-	agent := e.browser(t)
-	agent.signIn("agent")
+	agent := e.signedIn(t, "agent")
 	typed := e.typed(agent.csrf("/incidents/nouveau"))
 	ctx := context.Background()
 
@@ -211,9 +202,7 @@ func TestSpooledSubmissionConfirmation(t *testing.T) {
 
 	t.Run("the confirmation says the request was received and links to Suivi des incidents", func(t *testing.T) {
 		resp := agent.get(loc)
-		if resp.StatusCode != http.StatusAccepted {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusAccepted)
 		doc := parse(t, resp)
 		want := "Votre demande a bien été reçue. Le service est momentanément ralenti : elle sera enregistrée dans quelques instants et vous recevrez son numéro par mail."
 		if got := text(doc.Find("#message")); got != want {

@@ -150,3 +150,21 @@ func (st *testStack) waitTicket(t *testing.T, number, what string, cond func(*st
 	t.Helper()
 	return st.stack.WaitTicket(t, number, what, cond)
 }
+
+// webhookLog polls Créteil's webhook delivery log (the last ten) until done
+// holds or stackWait has passed, and returns the last read: the caller
+// checks it, so that a timeout fails with what the log did show.
+func (st *testStack) webhookLog(t *testing.T, done func([]store.WebhookLogEntry) bool) []store.WebhookLogEntry {
+	t.Helper()
+	deadline := time.Now().Add(stackWait)
+	for {
+		log, err := st.db.WebhookDeliveries(context.Background(), "creteil", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if done(log) || time.Now().After(deadline) {
+			return log
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

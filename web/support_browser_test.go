@@ -28,12 +28,9 @@ func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 	// A generous bound, so a hung browser fails the test rather than CI.
 	ctx, problems := browserSession(t, ctx, 3*time.Minute)
 
-	err := chromedp.Do(ctx,
+	browse(t, ctx, "sign in to the queue",
 		signInActions(base+"/support/file", "tech", `#file`),
 	)
-	if err != nil {
-		t.Fatalf("sign in to the queue: %v", err)
-	}
 
 	t.Run("the queue shows both tickets with a live countdown", func(t *testing.T) {
 		for _, n := range []string{number, older} {
@@ -46,26 +43,20 @@ func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 			t.Fatalf("countdown %q", got)
 		}
 		// The script rewrites the countdown from its deadline.
-		err := chromedp.Do(ctx,
+		browse(t, ctx, "countdown script",
 			chromedp.Evaluate[chromedp.Void](`document.querySelector("time[data-countdown]").textContent = "?"; true`),
 			chromedp.Poll[chromedp.Void](`document.querySelector("time[data-countdown]").textContent.startsWith("Reste ")`),
 		)
-		if err != nil {
-			t.Fatalf("countdown script: %v", err)
-		}
 		screenshot(t, ctx, "support-file")
 		axeAuditAll(t, ctx, "/support/file")
 	})
 
 	t.Run("a technician picks a ticket up from the queue", func(t *testing.T) {
-		err := chromedp.Do(ctx,
+		browse(t, ctx, "bulk pick-up",
 			chromedp.Click(chromedp.CSS("#choix-"+number)),
 			chromedp.Click(chromedp.CSS(`#lot-prendre`)),
 			chromedp.WaitVisible(chromedp.CSS(`#resultats`)),
 		)
-		if err != nil {
-			t.Fatalf("bulk pick-up: %v", err)
-		}
 		if got := pageText(t, ctx, "#resultats"); !strings.Contains(got, number+" : Pris en charge") || strings.Contains(got, older) {
 			t.Fatalf("results %q", got)
 		}
@@ -76,13 +67,10 @@ func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 	})
 
 	t.Run("the workspace shows the ticket and asks the requester a question", func(t *testing.T) {
-		err := chromedp.Do(ctx,
+		browse(t, ctx, "open workspace",
 			chromedp.Click(chromedp.CSS(`#ticket-`+number+` a[href="/support/incidents/`+number+`"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`#form-questionner`)),
 		)
-		if err != nil {
-			t.Fatalf("open workspace: %v", err)
-		}
 		if got := pageText(t, ctx, "#carte .carte-nom"); got != "MARTIN, Claire" {
 			t.Fatalf("identity card %q", got)
 		}
@@ -91,14 +79,11 @@ func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 		}
 		screenshot(t, ctx, "support-incident")
 		axeAuditAll(t, ctx, "/support/incidents/:number")
-		err = chromedp.Do(ctx,
+		browse(t, ctx, "ask",
 			chromedp.SendKeys(chromedp.CSS(`#questionner-texte`), "Quel est le modèle de votre écran ?"),
 			chromedp.Click(chromedp.CSS(`#questionner`)),
 			chromedp.WaitVisible(chromedp.CSS(`#confirmation`)),
 		)
-		if err != nil {
-			t.Fatalf("ask: %v", err)
-		}
 		// DSFR badges are upper-cased by CSS: compare without case.
 		if got := pageText(t, ctx, "#statut"); !strings.EqualFold(got, "En attente d'information") {
 			t.Fatalf("status %q", got)
@@ -112,16 +97,13 @@ func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 	st.update(t, number, workflows.UpdateAddInfo, workflows.AddInfoInput{Actor: st.actor("agent"), Body: "Un Dell P2419H."})
 
 	t.Run("the technician resolves the ticket", func(t *testing.T) {
-		err := chromedp.Do(ctx,
+		browse(t, ctx, "resolve",
 			chromedp.Navigate(base+"/support/incidents/"+number),
 			chromedp.WaitVisible(chromedp.CSS(`#form-resoudre`)),
 			chromedp.SendKeys(chromedp.CSS(`#resoudre-solution`), "Le câble vidéo a été remplacé ; l'écran fonctionne."),
 			chromedp.Click(chromedp.CSS(`#resoudre`)),
 			chromedp.WaitVisible(chromedp.CSS(`#confirmation`)),
 		)
-		if err != nil {
-			t.Fatalf("resolve: %v", err)
-		}
 		if got := pageText(t, ctx, "#statut"); !strings.EqualFold(got, "Résolu — en attente de validation") {
 			t.Fatalf("status %q", got)
 		}
@@ -133,13 +115,10 @@ func TestBrowserSupportPickUpAskResolve(t *testing.T) {
 	})
 
 	t.Run("Mes tickets lists the resolved ticket", func(t *testing.T) {
-		err := chromedp.Do(ctx,
+		browse(t, ctx, "mes tickets",
 			chromedp.Navigate(base+"/support/mes-tickets"),
 			chromedp.WaitVisible(chromedp.CSS("#ticket-"+number)),
 		)
-		if err != nil {
-			t.Fatalf("mes tickets: %v", err)
-		}
 		screenshot(t, ctx, "support-mes-tickets")
 		axeAuditAll(t, ctx, "/support/mes-tickets")
 	})

@@ -221,9 +221,7 @@ func TestSupportBulkThroughWorkflow(t *testing.T) {
 	t.Run("a bulk pick-up reports each ticket: done, or refused with the reason", func(t *testing.T) {
 		resp := tech.do(http.MethodPost, "/support/file", url.Values{"_csrf": {tok}, "action": {"prendre"}, "numero": {first, second}})
 		doc := parse(t, resp)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusOK)
 		results := map[string]string{}
 		doc.Find("#resultats .resultat").Each(func(_ int, s *goquery.Selection) {
 			results[s.AttrOr("data-numero", "")] = text(s)

@@ -65,14 +65,7 @@ func newSupportEnv(t *testing.T, uiURL string) *supportEnv {
 			t.Fatal(err)
 		}
 	}
-	root := &store.Category{AcademyCode: "creteil", Name: "Matériel"}
-	if err := db.CreateCategoryUnaudited(ctx, root); err != nil {
-		t.Fatal(err)
-	}
-	leaf := &store.Category{AcademyCode: "creteil", Name: "Écran", ParentID: &root.ID}
-	if err := db.CreateCategoryUnaudited(ctx, leaf); err != nil {
-		t.Fatal(err)
-	}
+	leaf := categoryPath(t, db, "Matériel", "Écran")
 	e.screen = *leaf
 
 	now := time.Now().UTC().Truncate(time.Second)
@@ -140,14 +133,9 @@ func supportRows(doc *goquery.Document) []string {
 
 func TestSupportQueuePage(t *testing.T) {
 	e := newSupportEnv(t, "")
-	b := e.browser(t)
-	b.signIn("tech.creteil")
+	b := e.signedIn(t, "tech.creteil")
 
-	resp := b.get("/support/file")
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("status %d", resp.StatusCode)
-	}
-	doc := parse(t, resp)
+	doc := expectStatus(t, b.get("/support/file"), http.StatusOK)
 
 	t.Run("new tickets come first by priority then age, then the other open ones", func(t *testing.T) {
 		want := []string{e.tickets["late"], e.tickets["new"], e.tickets["other"], e.tickets["mine"]}
@@ -289,38 +277,30 @@ func TestSupportQueueAccess(t *testing.T) {
 		})
 	}
 	t.Run("a technician of Rouen sees only Rouen's queue", func(t *testing.T) {
-		b := e.browser(t)
-		b.signIn("tech.rouen")
+		b := e.signedIn(t, "tech.rouen")
 		got := supportRows(parse(t, b.get("/support/file")))
 		if strings.Join(got, " ") != e.rouen {
 			t.Fatalf("rows = %v", got)
 		}
 	})
 	t.Run("a technician of Rouen cannot act on a ticket of Créteil", func(t *testing.T) {
-		b := e.browser(t)
-		b.signIn("tech.rouen")
+		b := e.signedIn(t, "tech.rouen")
 		tok := b.csrf("/support/file")
 		resp := b.do(http.MethodPost, "/support/incidents/"+e.tickets["new"]+"/prendre", url.Values{"_csrf": {tok}})
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusNotFound {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusNotFound)
 	})
 	t.Run("a technician asking for another académie's queue is refused", func(t *testing.T) {
-		b := e.browser(t)
-		b.signIn("tech.creteil")
+		b := e.signedIn(t, "tech.creteil")
 		resp := b.get("/support/file?academie=rouen")
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusForbidden {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusForbidden)
 	})
 	t.Run("a technician of two académies opens the other's queue with academie=", func(t *testing.T) {
 		if err := e.db.GrantRoleUnaudited(context.Background(), e.tech2.ID, "rouen", store.RoleTechnician); err != nil {
 			t.Fatal(err)
 		}
-		b := e.browser(t)
-		b.signIn("tech2.creteil")
+		b := e.signedIn(t, "tech2.creteil")
 		doc := parse(t, b.get("/support/file?academie=rouen"))
 		if got := supportRows(doc); strings.Join(got, " ") != e.rouen {
 			t.Fatalf("rows = %v", got)
@@ -330,8 +310,7 @@ func TestSupportQueueAccess(t *testing.T) {
 		}
 	})
 	t.Run("a requester sees no support entry in the menu", func(t *testing.T) {
-		b := e.browser(t)
-		b.signIn("agent.creteil")
+		b := e.signedIn(t, "agent.creteil")
 		if strings.Contains(text(parse(t, b.get("/")).Find("#menu")), "File d'attente") {
 			t.Fatal("queue in a requester's menu")
 		}
@@ -340,8 +319,7 @@ func TestSupportQueueAccess(t *testing.T) {
 
 func TestSupportMine(t *testing.T) {
 	e := newSupportEnv(t, "")
-	b := e.browser(t)
-	b.signIn("tech.creteil")
+	b := e.signedIn(t, "tech.creteil")
 	doc := parse(t, b.get("/support/mes-tickets"))
 	t.Run("Mes tickets lists the open tickets assigned to me only", func(t *testing.T) {
 		if got := supportRows(doc); strings.Join(got, " ") != e.tickets["mine"] {
@@ -362,8 +340,7 @@ func TestSupportMine(t *testing.T) {
 
 func TestSupportQueueCell(t *testing.T) {
 	e := newSupportEnv(t, "")
-	b := e.browser(t)
-	b.signIn("tech.creteil")
+	b := e.signedIn(t, "tech.creteil")
 	b.header.Set("HX-Request", "true")
 	doc := parse(t, b.get("/support/file/suivi/"+e.tickets["late"]))
 	t.Run("the cell fragment has the state, the countdown and the late flag, without the layout", func(t *testing.T) {
@@ -378,14 +355,9 @@ func TestSupportQueueCell(t *testing.T) {
 
 func TestSupportWorkspace(t *testing.T) {
 	e := newSupportEnv(t, "http://localhost:8233/")
-	b := e.browser(t)
-	b.signIn("tech.creteil")
+	b := e.signedIn(t, "tech.creteil")
 	number := e.tickets["mine"]
-	resp := b.get("/support/incidents/" + number)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("status %d", resp.StatusCode)
-	}
-	doc := parse(t, resp)
+	doc := expectStatus(t, b.get("/support/incidents/"+number), http.StatusOK)
 
 	t.Run("the identity card shows the beneficiary and their contact details", func(t *testing.T) {
 		card := text(doc.Find("#carte"))
@@ -483,8 +455,7 @@ func TestSupportWorkspace(t *testing.T) {
 	})
 	t.Run("without a Temporal UI address there is no link", func(t *testing.T) {
 		e := newSupportEnv(t, "")
-		b := e.browser(t)
-		b.signIn("tech.creteil")
+		b := e.signedIn(t, "tech.creteil")
 		if parse(t, b.get("/support/incidents/"+e.tickets["new"])).Find("#temporal").Length() != 0 {
 			t.Fatal("link without address")
 		}
@@ -493,8 +464,7 @@ func TestSupportWorkspace(t *testing.T) {
 
 func TestSupportActionsWithoutWorkflow(t *testing.T) {
 	e := newSupportEnv(t, "")
-	b := e.browser(t)
-	b.signIn("tech.creteil")
+	b := e.signedIn(t, "tech.creteil")
 	number := e.tickets["mine"]
 	tok := b.csrf("/support/incidents/" + number)
 	post := func(action string, form url.Values) *goquery.Document {
@@ -580,16 +550,13 @@ func TestSupportActionsWithoutWorkflow(t *testing.T) {
 	t.Run("a forged action without the CSRF token is refused", func(t *testing.T) {
 		resp := b.do(http.MethodPost, "/support/incidents/"+number+"/prendre", url.Values{})
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusForbidden {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusForbidden)
 	})
 }
 
 func TestSupportBulkWithoutWorkflow(t *testing.T) {
 	e := newSupportEnv(t, "")
-	b := e.browser(t)
-	b.signIn("tech.creteil")
+	b := e.signedIn(t, "tech.creteil")
 	tok := b.csrf("/support/file")
 	t.Run("nothing selected is refused with a message", func(t *testing.T) {
 		resp := b.do(http.MethodPost, "/support/file", url.Values{"_csrf": {tok}, "action": {"prendre"}})
@@ -602,9 +569,7 @@ func TestSupportBulkWithoutWorkflow(t *testing.T) {
 		resp := b.do(http.MethodPost, "/support/file?urgence=3", url.Values{"_csrf": {tok}, "action": {"prendre"},
 			"numero": {e.tickets["new"], e.rouen}})
 		doc := parse(t, resp)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+		checkStatus(t, resp, http.StatusOK)
 		results := doc.Find("#resultats .resultat")
 		if results.Length() != 2 {
 			t.Fatalf("results: %q", text(doc.Find("#resultats")))

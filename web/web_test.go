@@ -32,9 +32,7 @@ func TestSignIn(t *testing.T) {
 		t.Run("the sign-in page is in French with labelled fields and a CSRF token", func(t *testing.T) {
 			b := e.browser(t)
 			resp := b.get("/connexion")
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
+			checkStatus(t, resp, http.StatusOK)
 			doc := parse(t, resp)
 			if lang, _ := doc.Find("html").Attr("lang"); lang != "fr" {
 				t.Fatalf("html lang %q, want fr", lang)
@@ -76,24 +74,14 @@ func TestSignIn(t *testing.T) {
 				t.Fatalf("session cookie %+v: want HttpOnly, SameSite=Lax, not Secure (secure_cookies off)", cookie)
 			}
 			doc := parse(t, b.get("/"))
-			if got := text(doc.Find("h1")); got != "Accueil" {
-				t.Errorf("h1 %q, want Accueil", got)
-			}
-			if got := text(doc.Find("#academie")); got != "Académie de Créteil" {
-				t.Errorf("académie %q", got)
-			}
-			if got := text(doc.Find("#utilisateur")); got != "Claire MARTIN" {
-				t.Errorf("user %q", got)
-			}
-			if got := text(doc.Find("button#deconnexion")); got != "Déconnexion" {
-				t.Errorf("sign-out button %q", got)
-			}
-			if got := text(doc.Find("#actualites h2")); got != "Actualités" {
-				t.Errorf("news heading %q", got)
-			}
-			if got := text(doc.Find(".actualite h3")); got != "Sites web hébergés par le rectorat" {
-				t.Errorf("news title %q", got)
-			}
+			wantTexts(t, doc,
+				textWant{"h1", "h1", "Accueil"},
+				textWant{"académie", "#academie", "Académie de Créteil"},
+				textWant{"user", "#utilisateur", "Claire MARTIN"},
+				textWant{"sign-out button", "button#deconnexion", "Déconnexion"},
+				textWant{"news heading", "#actualites h2", "Actualités"},
+				textWant{"news title", ".actualite h3", "Sites web hébergés par le rectorat"},
+			)
 			if n := doc.Find(".actualite p.guichet-text").Length(); n != 2 {
 				t.Errorf("news body in %d paragraphs, want 2", n)
 			}
@@ -186,8 +174,7 @@ func TestSessionsAndCSRF(t *testing.T) {
 		claire := e.person("claire.martin")
 
 		t.Run("a forged sign-out without the token is refused and the session survives", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("claire.martin")
+			b := e.signedIn(t, "claire.martin")
 			for name, form := range map[string]url.Values{
 				"no token":    {},
 				"wrong token": {"_csrf": {"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}},
@@ -217,8 +204,7 @@ func TestSessionsAndCSRF(t *testing.T) {
 		})
 
 		t.Run("an htmx request may carry the token in the X-CSRF-Token header", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("claire.martin")
+			b := e.signedIn(t, "claire.martin")
 			doc := parse(t, b.get("/"))
 			hx, _ := doc.Find("body").Attr("hx-headers")
 			var headers map[string]string
@@ -232,8 +218,7 @@ func TestSessionsAndCSRF(t *testing.T) {
 		})
 
 		t.Run("a cross-site request is refused even with the token", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("claire.martin")
+			b := e.signedIn(t, "claire.martin")
 			tok := b.csrf("/")
 			b.header.Set("Sec-Fetch-Site", "cross-site")
 			if resp := b.do(http.MethodPost, "/deconnexion", url.Values{"_csrf": {tok}}); resp.StatusCode != http.StatusForbidden {
@@ -242,8 +227,7 @@ func TestSessionsAndCSRF(t *testing.T) {
 		})
 
 		t.Run("signing out ends the session", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("claire.martin")
+			b := e.signedIn(t, "claire.martin")
 			old := b.cookies["guichet_session"]
 			tok := b.csrf("/")
 			resp := b.do(http.MethodPost, "/deconnexion", url.Values{"_csrf": {tok}})
@@ -259,14 +243,19 @@ func TestSessionsAndCSRF(t *testing.T) {
 			}
 		})
 
-		t.Run("an idle session expires and the sign-in page says so", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("claire.martin")
+		// setSessions sets column of every session of claire to at.
+		setSessions := func(t *testing.T, column string, at time.Time) {
+			t.Helper()
 			if _, err := db.NewUpdate().Model((*store.Session)(nil)).
-				Set("last_seen_at = ?", time.Now().UTC().Add(-time.Hour)).
+				Set(column+" = ?", at).
 				Where("person_id = ?", claire.ID).Exec(context.Background()); err != nil {
 				t.Fatal(err)
 			}
+		}
+
+		t.Run("an idle session expires and the sign-in page says so", func(t *testing.T) {
+			b := e.signedIn(t, "claire.martin")
+			setSessions(t, "last_seen_at", time.Now().UTC().Add(-time.Hour))
 			resp := b.get("/")
 			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/connexion?expiree=1" {
 				t.Fatalf("status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
@@ -281,13 +270,8 @@ func TestSessionsAndCSRF(t *testing.T) {
 		})
 
 		t.Run("a session past its absolute limit expires even when in use", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("claire.martin")
-			if _, err := db.NewUpdate().Model((*store.Session)(nil)).
-				Set("expires_at = ?", time.Now().UTC().Add(-time.Second)).
-				Where("person_id = ?", claire.ID).Exec(context.Background()); err != nil {
-				t.Fatal(err)
-			}
+			b := e.signedIn(t, "claire.martin")
+			setSessions(t, "expires_at", time.Now().UTC().Add(-time.Second))
 			if resp := b.get("/"); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("status %d, want 303", resp.StatusCode)
 			}
@@ -338,8 +322,7 @@ func TestPagesAndErrors(t *testing.T) {
 		})
 
 		t.Run("pages have no inline script or style", func(t *testing.T) {
-			b := e.browser(t)
-			b.signIn("claire.martin")
+			b := e.signedIn(t, "claire.martin")
 			for _, path := range []string{"/", "/nulle-part"} {
 				doc := parse(t, b.get(path))
 				doc.Find("script").Each(func(_ int, s *goquery.Selection) {
@@ -382,9 +365,7 @@ func TestPagesAndErrors(t *testing.T) {
 
 		t.Run("an unknown page gets a French 404 page", func(t *testing.T) {
 			resp := e.browser(t).get("/nulle-part")
-			if resp.StatusCode != http.StatusNotFound {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
+			checkStatus(t, resp, http.StatusNotFound)
 			doc := parse(t, resp)
 			if got := text(doc.Find("h1")); got != "Page non trouvée" {
 				t.Fatalf("h1 %q", got)

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"guichet/store"
 	"guichet/store/storetest"
@@ -19,11 +18,10 @@ func TestWebhookSubscriptionsCannotTargetTheInternalNetwork(t *testing.T) {
 	cfg.Webhooks.SecretKey = "a webhook key for the guard test"
 	e := newEnv(t, storetest.SQLite(t), cfg, nil)
 	e.person("admin.hooks", store.RoleAdministrator)
-	b := e.browser(t)
-	b.signIn("admin.hooks")
+	b := e.signedIn(t, "admin.hooks")
 	subscribe := func(t *testing.T, target string) *http.Response {
 		t.Helper()
-		return b.do(http.MethodPost, "/admin/webhooks", url.Values{"_csrf": {b.csrf("/admin/webhooks")}, "url": {target}})
+		return b.postForm("/admin/webhooks", "/admin/webhooks", url.Values{"url": {target}})
 	}
 	const private = "Cette adresse mène au réseau interne (boucle locale, adresse privée, lien local ou multidiffusion) : Guichet n'y envoie pas d'événements."
 	for _, tc := range []struct{ name, url, want string }{
@@ -87,18 +85,7 @@ func TestWebhookDeliveriesRecheckTheAddressTheyConnectTo(t *testing.T) {
 	}
 	st.submit(t, "agent", ticketOpts{})
 
-	var log []store.WebhookLogEntry
-	deadline := time.Now().Add(stackWait)
-	for {
-		var err error
-		if log, err = st.db.WebhookDeliveries(context.Background(), "creteil", 10); err != nil {
-			t.Fatal(err)
-		}
-		if len(log) == 1 && log[0].Attempts > 0 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	log := st.webhookLog(t, func(log []store.WebhookLogEntry) bool { return len(log) == 1 && log[0].Attempts > 0 })
 	if len(log) != 1 || log[0].Attempts == 0 {
 		t.Fatalf("no attempt logged: %+v", log)
 	}
