@@ -163,7 +163,8 @@ func (s *Server) supportTicketView(c *fiber.Ctx, number string) (*supportTicketV
 		if err != nil {
 			return nil, err
 		}
-		v.CanAct[action] = ok && workflows.Allowed(act.update, facts, actor) == nil
+		// A ticket whose workflow was ended outside Guichet takes no action.
+		v.CanAct[action] = ok && t.WorkflowEndedStatus == "" && workflows.Allowed(act.update, facts, actor) == nil
 	}
 	if ok, err := s.can(c, PermWorkflowHistory, t.AcademyCode); err == nil && ok {
 		v.TemporalURL = s.temporalWorkflowURL(t.Number)

@@ -218,6 +218,10 @@ func (s *Server) ticketShow(c *fiber.Ctx) error {
 	tv.CanAddInfo = workflows.Allowed(workflows.UpdateAddInfo, facts, actor) == nil
 	tv.CanCancel = workflows.Allowed(workflows.UpdateCancel, facts, actor) == nil
 	tv.CanValidate = workflows.Allowed(workflows.UpdateAccept, facts, actor) == nil
+	if t.WorkflowEndedStatus != "" {
+		// Its workflow was ended outside Guichet: no action can reach it.
+		tv.CanAddInfo, tv.CanCancel, tv.CanValidate = false, false, false
+	}
 	if t.Status == store.StatusResolved {
 		tv.ValidationDue = t.ValidationDueAt
 	}

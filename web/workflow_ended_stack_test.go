@@ -153,6 +153,37 @@ func TestATicketWhoseWorkflowIsTerminatedOutsideGuichetIsReconciled(t *testing.T
 			}
 		})
 	}
+
+	t.Run("the stopped ticket offers no action, the healthy one does", func(t *testing.T) {
+		agent, tech := st.signedIn(t, "agent"), st.signedIn(t, "tech")
+		actions := `form[method="post"][action*="/incidents/"]:not(#form-favori), a[href$="/informations"], a[href$="/annulation"]`
+		if n := parse(t, agent.get("/incidents/"+stopped)).Find(actions).Length(); n != 0 {
+			t.Errorf("requester's page of %s offers %d actions", stopped, n)
+		}
+		if n := parse(t, tech.get("/support/incidents/"+stopped)).Find(`form[action^="/support/incidents/"]`).Length(); n != 0 {
+			t.Errorf("support page of %s offers %d action forms", stopped, n)
+		}
+		if n := parse(t, tech.get("/support/incidents/"+healthy)).Find(`form[action^="/support/incidents/"]`).Length(); n == 0 {
+			t.Errorf("support page of healthy %s offers no action", healthy)
+		}
+	})
+
+	t.Run("an action posted on the stopped ticket is refused with the reason", func(t *testing.T) {
+		tech := st.signedIn(t, "tech")
+		resp := supportPost(t, tech, stopped, "prendre", nil)
+		doc := parse(t, resp)
+		if resp.StatusCode != http.StatusUnprocessableEntity ||
+			!strings.Contains(text(doc.Find("#form-prendre .erreur, .erreur, #refus-action")), "arrêté en dehors de Guichet") {
+			t.Fatalf("pick-up on %s: status %d, message %q", stopped, resp.StatusCode, text(doc.Find(".erreur")))
+		}
+		tk, err := st.db.GetTicket(ctx, stopped)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tk.TechnicianID != nil {
+			t.Errorf("ticket %s got technician %d", stopped, *tk.TechnicianID)
+		}
+	})
 }
 
 // reconciledCount reads guichet_reconcile_workflows_ended_total{status}

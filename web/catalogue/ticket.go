@@ -7,6 +7,7 @@ func ticketMessages() map[string][2]string {
 	return map[string][2]string{
 		// Ticket actions (web/tickets/actions.go), shown on the form that sent them.
 		"action.closed":        {"Ce ticket est clôturé : il n'accepte plus aucune action.", "This ticket is closed: it accepts no further action."},
+		"action.workflowended": {"Le traitement de ce ticket a été arrêté en dehors de Guichet : il n'accepte plus aucune action.", "The processing of this ticket was stopped outside Guichet: it accepts no further action."},
 		"action.pending":       {"Ce ticket est en cours d'enregistrement par la plateforme. Réessayez dans quelques instants : votre saisie est conservée.", "This ticket is still being registered. Try again in a moment: what you typed is kept."},
 		"action.unavailable":   {"Le service de traitement des tickets est momentanément indisponible. Votre saisie est conservée : réessayez dans quelques instants.", "The ticket service is unavailable right now. What you typed is kept: try again in a moment."},
 		"action.refused.title": {"L'action n'a pas été effectuée", "The action was not carried out"},

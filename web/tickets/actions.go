@@ -108,7 +108,8 @@ func (d *Desk) Actor(r Request, academy string) (workflows.Actor, error) {
 //
 // The Update carries the request's Update ID (the form's nonce or the API's
 // Idempotency-Key), so a resent form or a retried call applies once.
-// A refused action (validator), a closed ticket or an unreachable Temporal
+// A refused action (validator), a closed ticket, one whose workflow was
+// ended outside Guichet or an unreachable Temporal
 // come back as *ActionError carrying the message to show on the form; other
 // errors are internal.
 func (d *Desk) Update(r Request, t *store.Ticket, name string, build func(workflows.Actor) any) (workflows.UpdateResult, error) {
@@ -117,6 +118,12 @@ func (d *Desk) Update(r Request, t *store.Ticket, name string, build func(workfl
 	if t.Status == store.StatusClosed || t.Status == store.StatusCancelled {
 		return res, &ActionError{Reason: "closed", Message: d.i18n.T(lang, "action.closed"),
 			Err: fmt.Errorf("ticket %s is %s", t.Number, t.Status)}
+	}
+	if t.WorkflowEndedStatus != "" {
+		// Its workflow was ended outside Guichet (reconcile): no Update
+		// can reach it, whatever its status says.
+		return res, &ActionError{Reason: "closed", Message: d.i18n.T(lang, "action.workflowended"),
+			Err: fmt.Errorf("ticket %s: workflow %s outside Guichet", t.Number, t.WorkflowEndedStatus)}
 	}
 	actor, err := d.Actor(r, t.AcademyCode)
 	if err != nil {
