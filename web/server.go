@@ -60,6 +60,8 @@ type Server struct {
 	metrics  *kit.HTTPMetrics
 	i18n     *catalogue.Catalogue // messages of every page and API error
 	views    *views
+	// sessions reads and writes the browser's session and CSRF tokens.
+	sessions kit.Sessions
 	assets   *kit.Assets
 	paris    *time.Location
 
@@ -117,6 +119,7 @@ func New(d Deps) (*Server, error) {
 	if s.maxUpload <= 0 {
 		s.maxUpload = defaultMaxTicketBytes
 	}
+	s.sessions = kit.Sessions{DB: s.db, Idle: s.sessionIdle, Secure: s.cfg.Web.SecureCookies, Passive: isPolling}
 	var err error
 	if s.i18n, err = catalogue.New(); err != nil {
 		return nil, fmt.Errorf("web: %w", err)

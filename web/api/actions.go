@@ -217,7 +217,7 @@ func (s *API) attachAPIFiles(c *fiber.Ctx, t *store.Ticket, ids []int64) ([]int6
 // the field for a bad input, 403 when the person may not take the action,
 // 409 when the ticket's state refuses it.
 func (s *API) apiRefusal(c *fiber.Ctx, r *workflows.Refusal, cause error) error {
-	msg := s.tickets.RefusalMessage(s.host.Lang(c), r)
+	msg := s.tickets.RefusalMessage(kit.Lang(c), r)
 	switch {
 	case r.IsInput():
 		return &kit.Error{Code: kit.EINVALID, Status: fiber.StatusUnprocessableEntity, Key: "api.message", Args: []any{msg},

@@ -39,7 +39,7 @@ func (s *API) apiMe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	grants, err := s.host.Grants(c)
+	grants, err := kit.Grants(c, s.db)
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (s *API) apiSearch(c *fiber.Ctx) error {
 // more): the files are kept for the token, to join to a ticket or an
 // action afterwards by their IDs (file_ids). 201 with their IDs.
 func (s *API) apiFileUpload(c *fiber.Ctx) error {
-	lang := s.host.Lang(c)
+	lang := kit.Lang(c)
 	mf, err := c.MultipartForm()
 	if errors.Is(err, fasthttp.ErrNoMultipartForm) {
 		return &kit.Error{Code: kit.EINVALID, Status: fiber.StatusUnsupportedMediaType, Key: "api.error.mediatype"}

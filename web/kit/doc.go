@@ -13,7 +13,10 @@
 //     Content-Security-Policy.
 //   - user.go: the person a request is made by (CurrentUser,
 //     SetCurrentUser), set by the session middleware or the API's
-//     bearer-token authentication.
+//     bearer-token authentication, and their role grants (Grants).
+//   - session.go: sessions and CSRF (Sessions: the Load middleware, the
+//     session cookie, CSRFToken; CheckCSRF, CurrentSession, SessionExpired),
+//     the cookie names, and the interface language of a request (Lang).
 //   - metrics.go: the HTTP metrics (HTTPMetrics) and the /metrics handler.
 //   - assets.go: the embedded static files of static/ (DSFR, htmx,
 //     Guichet's CSS and scripts), served under /static/<version>/.
