@@ -121,7 +121,7 @@ func (s *API) apiTicketAction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	allowed, err := s.host.Can(c, act.perm, t.AcademyCode)
+	allowed, err := kit.Can(c, s.db, act.perm, t.AcademyCode)
 	if err != nil {
 		return err
 	}

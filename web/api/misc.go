@@ -71,7 +71,7 @@ func (s *API) apiMe(c *fiber.Ctx) error {
 // apiCategories answers GET /api/v1/categories: the académie's category
 // tree, depth first; tickets take leaves.
 func (s *API) apiCategories(c *fiber.Ctx) error {
-	tree, err := s.db.CategoryTree(c.UserContext(), s.host.AcademyOf(c))
+	tree, err := s.db.CategoryTree(c.UserContext(), kit.AcademyOf(c))
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (s *API) apiCategories(c *fiber.Ctx) error {
 	for _, n := range tree {
 		out = append(out, category{ID: n.ID, ParentID: n.ParentID, Name: n.Name, Path: n.Path, Depth: n.Depth, Leaf: n.Leaf})
 	}
-	return c.JSON(fiber.Map{"academy": s.host.AcademyOf(c), "categories": out})
+	return c.JSON(fiber.Map{"academy": kit.AcademyOf(c), "categories": out})
 }
 
 // apiDirectory answers GET /api/v1/directory?q=: people of the académie
@@ -97,7 +97,7 @@ func (s *API) apiDirectory(c *fiber.Ctx) error {
 	if q == "" {
 		return apiInvalid("api.error.query", "q")
 	}
-	people, err := s.db.SearchPeople(c.UserContext(), s.host.AcademyOf(c), q, tickets.DirectoryResultsLimit)
+	people, err := s.db.SearchPeople(c.UserContext(), kit.AcademyOf(c), q, tickets.DirectoryResultsLimit)
 	if err != nil {
 		return err
 	}

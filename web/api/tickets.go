@@ -242,7 +242,7 @@ func (s *API) apiTicketList(c *fiber.Ctx) error {
 	default:
 		return apiInvalid("api.error.query", "scope")
 	}
-	l, err := s.db.APITickets(c.UserContext(), v, s.host.AcademyOf(c), mine, o)
+	l, err := s.db.APITickets(c.UserContext(), v, kit.AcademyOf(c), mine, o)
 	if err != nil {
 		return err
 	}

@@ -46,3 +46,35 @@ func Grants(c *fiber.Ctx, db *store.DB) ([]store.RoleGrant, error) {
 	c.Locals(localGrants, g)
 	return g, nil
 }
+
+// AcademyOf is the académie a request acts on: the route parameter
+// :academie, else the query parameter ?academie=, else the home académie of
+// the person the request is made by ("" when signed out).
+func AcademyOf(c *fiber.Ctx) string {
+	if a := c.Params("academie"); a != "" {
+		return a
+	}
+	if a := c.Query("academie"); a != "" {
+		return a
+	}
+	if u := CurrentUser(c); u != nil {
+		return u.AcademyCode
+	}
+	return ""
+}
+
+// Can reports whether the person the request is made by has perm in
+// académie academy (Allows, with their Grants read from db when needed).
+// It fails only when the grants cannot be read; treat false as
+// "forbidden".
+func Can(c *fiber.Ctx, db *store.DB, perm Permission, academy string) (bool, error) {
+	u := CurrentUser(c)
+	if u == nil || perm == PermPublic || perm == PermSignedIn || u.GlobalAdmin {
+		return Allows(u, nil, perm, academy), nil
+	}
+	g, err := Grants(c, db)
+	if err != nil {
+		return false, err
+	}
+	return Allows(u, g, perm, academy), nil
+}
