@@ -6,23 +6,18 @@ import (
 	"sort"
 
 	"github.com/gofiber/fiber/v2"
+
+	"guichet/web/kit"
 )
 
 // The permission checks of the web app, on the ONE table of who may do what
 // (package guichet/web/kit, authz.go, which says how to use them).
 
-// can reports whether the signed-in person has perm in académie academy.
-// It fails only when the grants cannot be read; treat false as "forbidden".
+// can reports whether the signed-in person has perm in académie academy
+// (kit.Can). It fails only when the grants cannot be read; treat false as
+// "forbidden".
 func (s *Server) can(c *fiber.Ctx, perm Permission, academy string) (bool, error) {
-	u := currentUser(c)
-	if u == nil || perm == PermPublic || perm == PermSignedIn || u.GlobalAdmin {
-		return Allows(u, nil, perm, academy), nil
-	}
-	g, err := s.grants(c)
-	if err != nil {
-		return false, err
-	}
-	return Allows(u, g, perm, academy), nil
+	return kit.Can(c, s.db, perm, academy)
 }
 
 // canHere is can in s.academyOf(c), false on error (for menus and
@@ -36,21 +31,8 @@ func (s *Server) canHere(c *fiber.Ctx, perm Permission) bool {
 	return ok
 }
 
-// academyOf is the académie a request acts on: the route parameter
-// :academie, else the query parameter ?academie=, else the signed-in
-// person's home académie ("" when signed out).
-func (s *Server) academyOf(c *fiber.Ctx) string {
-	if a := c.Params("academie"); a != "" {
-		return a
-	}
-	if a := c.Query("academie"); a != "" {
-		return a
-	}
-	if u := currentUser(c); u != nil {
-		return u.AcademyCode
-	}
-	return ""
-}
+// academyOf is the académie a request acts on (kit.AcademyOf).
+func (s *Server) academyOf(c *fiber.Ctx) string { return kit.AcademyOf(c) }
 
 // require returns the middleware guarding a route with perm, checked in
 // s.academyOf(c), and declares perm for the route the next s.get / s.post

@@ -10,8 +10,10 @@ import (
 )
 
 // apiHost mounts the REST API (package guichet/web/api) on the server: it
-// is the api.Host the API reaches the router, the request's session side
-// and the new-incident form's checks through.
+// is the api.Host the API reaches the router and its permission guard, the
+// ticket request, the status labels and the new-incident form's checks
+// through. The rest (language, académie, permission checks, grants) the API
+// takes from the kit.
 type apiHost struct{ s *Server }
 
 var _ api.Host = apiHost{}
@@ -19,14 +21,8 @@ var _ api.Host = apiHost{}
 func (h apiHost) Get(path string, handlers ...fiber.Handler)  { h.s.get(path, handlers...) }
 func (h apiHost) Post(path string, handlers ...fiber.Handler) { h.s.post(path, handlers...) }
 func (h apiHost) Require(perm kit.Permission) fiber.Handler   { return h.s.require(perm) }
-func (h apiHost) Lang(c *fiber.Ctx) string                    { return h.s.lang(c) }
-func (h apiHost) AcademyOf(c *fiber.Ctx) string               { return h.s.academyOf(c) }
-func (h apiHost) Can(c *fiber.Ctx, perm kit.Permission, academy string) (bool, error) {
-	return h.s.can(c, perm, academy)
-}
-func (h apiHost) Grants(c *fiber.Ctx) ([]store.RoleGrant, error) { return h.s.grants(c) }
-func (h apiHost) TicketRequest(c *fiber.Ctx) tickets.Request     { return ticketRequest{h.s, c} }
-func (h apiHost) StatusLabel(lang, status string) string         { return h.s.statusLabel(lang, status) }
+func (h apiHost) TicketRequest(c *fiber.Ctx) tickets.Request  { return ticketRequest{h.s, c} }
+func (h apiHost) StatusLabel(lang, status string) string      { return h.s.statusLabel(lang, status) }
 func (h apiHost) FillAsset(c *fiber.Ctx, f *tickets.IncidentForm) error {
 	return h.s.fillAsset(c, f)
 }

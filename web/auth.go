@@ -2,11 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/base64"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -15,152 +10,55 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/store"
-	"guichet/web/catalogue"
 	"guichet/web/kit"
 )
 
-// Cookie names.
+// Cookie names and the CSRF field and header (kit/session.go).
 const (
-	sessionCookie = "guichet_session"
-	// preSessionCookie carries the double-submit CSRF token of forms shown
-	// before sign-in (the sign-in form itself).
-	preSessionCookie = "guichet_csrf"
-	langCookie       = "lang"
-	csrfField        = "_csrf"
-	csrfHeader       = "X-CSRF-Token"
+	sessionCookie    = kit.SessionCookie
+	preSessionCookie = kit.PreSessionCookie
+	langCookie       = kit.LangCookie
+	csrfField        = kit.CSRFField
+	csrfHeader       = kit.CSRFHeader
 )
 
 // Keys of per-request values in c.Locals.
 const (
-	localRoute   = "route"
-	localSession = "session"
-	localGrants  = "grants"
-	localExpired = "session_expired"
+	localRoute = "route"
 )
 
 // currentUser returns the signed-in person, or nil (kit.CurrentUser).
 func currentUser(c *fiber.Ctx) *store.Person { return kit.CurrentUser(c) }
 
-// currentSession returns the session of the request, or nil.
-func currentSession(c *fiber.Ctx) *store.Session {
-	s, _ := c.Locals(localSession).(*store.Session)
-	return s
-}
-
-// loadSession reads the session cookie and, when it names a live session,
-// puts the session and its person in the request. An expired or unknown
-// cookie is cleared and remembered, so the sign-in page can say why.
-func (s *Server) loadSession(c *fiber.Ctx) error {
-	token := c.Cookies(sessionCookie)
-	if token == "" {
-		return c.Next()
-	}
-	lookup := s.db.TouchSession
-	if c.Get("HX-Request") == "true" && isPolling(c) {
-		lookup = s.db.PeekSession
-	}
-	sess, person, err := lookup(c.UserContext(), token, s.sessionIdle)
-	switch {
-	case err == nil:
-		c.Locals(localSession, sess)
-		kit.SetCurrentUser(c, person)
-	case errors.Is(err, store.ErrNotFound):
-		s.clearCookie(c, sessionCookie)
-		c.Locals(localExpired, true)
-	default:
-		return fmt.Errorf("web: load session: %w", err)
-	}
-	return c.Next()
-}
+// currentSession returns the session of the request, or nil
+// (kit.CurrentSession).
+func currentSession(c *fiber.Ctx) *store.Session { return kit.CurrentSession(c) }
 
 // isPolling reports whether the request is a periodic background refresh
-// (htmx "every" triggers), which is not user activity.
+// (htmx "every" triggers), which is not user activity (kit.Sessions.Passive).
 func isPolling(c *fiber.Ctx) bool {
 	p := c.Path()
 	return p == "/compteurs" || strings.HasPrefix(p, "/support/file/suivi/")
 }
 
-// setSessionCookie hands the browser its session token. It is a session
-// cookie (no Expires): closing the browser signs out; the server enforces
-// the idle and absolute limits.
-func (s *Server) setSessionCookie(c *fiber.Ctx, token string) {
-	c.Cookie(&fiber.Cookie{
-		Name: sessionCookie, Value: token, Path: "/",
-		HTTPOnly: true, Secure: s.cfg.Web.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode,
-	})
-}
+// loadSession is the session middleware (kit.Sessions.Load): the session
+// and its person in the request, an expired cookie cleared and remembered.
+func (s *Server) loadSession(c *fiber.Ctx) error { return s.sessions.Load(c) }
 
-// clearCookie removes a cookie from the browser.
-func (s *Server) clearCookie(c *fiber.Ctx, name string) {
-	c.Cookie(&fiber.Cookie{
-		Name: name, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
-		HTTPOnly: true, Secure: s.cfg.Web.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode,
-	})
-}
+// checkCSRF is the CSRF middleware (kit.CheckCSRF): unsafe requests without
+// the expected token are refused.
+func (s *Server) checkCSRF(c *fiber.Ctx) error { return kit.CheckCSRF(c) }
 
-// csrfToken returns the token forms of this request must carry: the
-// session's, or before sign-in the double-submit cookie's (set here if the
-// browser has none yet).
-func (s *Server) csrfToken(c *fiber.Ctx) (string, error) {
-	if sess := currentSession(c); sess != nil {
-		return sess.CSRFToken, nil
-	}
-	if tok := c.Cookies(preSessionCookie); validToken(tok) {
-		return tok, nil
-	}
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("web: csrf token: %w", err)
-	}
-	tok := base64.RawURLEncoding.EncodeToString(b[:])
-	c.Cookie(&fiber.Cookie{
-		Name: preSessionCookie, Value: tok, Path: "/",
-		HTTPOnly: true, Secure: s.cfg.Web.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode,
-	})
-	// Later reads in this request see the new token.
-	c.Request().Header.SetCookie(preSessionCookie, tok)
-	return tok, nil
-}
+// setSessionCookie hands the browser its session token
+// (kit.Sessions.SetSessionCookie).
+func (s *Server) setSessionCookie(c *fiber.Ctx, token string) { s.sessions.SetSessionCookie(c, token) }
 
-// validToken reports whether tok looks like one of our 32-byte tokens.
-func validToken(tok string) bool {
-	if len(tok) != 43 {
-		return false
-	}
-	_, err := base64.RawURLEncoding.DecodeString(tok)
-	return err == nil
-}
+// clearCookie removes a cookie from the browser (kit.Sessions.ClearCookie).
+func (s *Server) clearCookie(c *fiber.Ctx, name string) { s.sessions.ClearCookie(c, name) }
 
-// checkCSRF refuses every unsafe request (POST, PUT, PATCH, DELETE) that
-// does not carry the expected token, in the _csrf form field or, for htmx,
-// the X-CSRF-Token header. A browser saying the request is cross-site is
-// refused outright.
-func (s *Server) checkCSRF(c *fiber.Ctx) error {
-	switch c.Method() {
-	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
-		return c.Next()
-	}
-	forbidden := &Error{Code: EFORBIDDEN, Key: "error.csrf"}
-	if c.Get("Sec-Fetch-Site") == "cross-site" {
-		forbidden.Err = errors.New("cross-site request")
-		return forbidden
-	}
-	want := ""
-	if sess := currentSession(c); sess != nil {
-		want = sess.CSRFToken
-	} else {
-		want = c.Cookies(preSessionCookie)
-	}
-	got := c.Get(csrfHeader)
-	if got == "" {
-		got = c.FormValue(csrfField)
-	}
-	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-		forbidden.Err = errors.New("csrf token mismatch")
-		return forbidden
-	}
-	return c.Next()
-}
+// csrfToken returns the token forms of this request must carry
+// (kit.Sessions.CSRFToken).
+func (s *Server) csrfToken(c *fiber.Ctx) (string, error) { return s.sessions.CSRFToken(c) }
 
 // requireAuth lets signed-in people through. Others go to the sign-in page,
 // which brings them back here afterwards (suite=…); API and htmx callers get
@@ -172,13 +70,13 @@ func (s *Server) requireAuth(c *fiber.Ctx) error {
 	if kit.WantsJSON(c) {
 		return Errorf(EUNAUTHORIZED, "")
 	}
-	target := signInURL(c.OriginalURL(), c.Locals(localExpired) == true)
+	target := signInURL(c.OriginalURL(), kit.SessionExpired(c))
 	if c.Get("HX-Request") == "true" {
 		c.Set("HX-Redirect", target)
 		return c.SendStatus(fiber.StatusUnauthorized)
 	}
 	if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
-		target = signInURL("/", c.Locals(localExpired) == true)
+		target = signInURL("/", kit.SessionExpired(c))
 	}
 	return c.Redirect(target, fiber.StatusSeeOther)
 }
@@ -214,25 +112,9 @@ func safeSuite(target string) string {
 	return target
 }
 
-// grants returns the signed-in person's role grants, read once per request.
-func (s *Server) grants(c *fiber.Ctx) ([]store.RoleGrant, error) {
-	if g, ok := c.Locals(localGrants).([]store.RoleGrant); ok {
-		return g, nil
-	}
-	u := currentUser(c)
-	if u == nil {
-		return nil, nil
-	}
-	g, err := s.db.Roles(c.UserContext(), u.ID)
-	if err != nil {
-		return nil, fmt.Errorf("web: roles: %w", err)
-	}
-	if g == nil {
-		g = []store.RoleGrant{}
-	}
-	c.Locals(localGrants, g)
-	return g, nil
-}
+// grants returns the signed-in person's role grants, read once per request
+// (kit.Grants).
+func (s *Server) grants(c *fiber.Ctx) ([]store.RoleGrant, error) { return kit.Grants(c, s.db) }
 
 // hasRole reports whether the signed-in person holds one of roles in
 // académie academy; a global administrator holds every role everywhere.
@@ -256,16 +138,8 @@ func (s *Server) hasRole(c *fiber.Ctx, academy string, roles ...string) (bool, e
 	return false, nil
 }
 
-// lang returns the interface language of the request (cookie "lang"; for
-// the API without the cookie, Accept-Language; French by default).
-func (s *Server) lang(c *fiber.Ctx) string {
-	if l := c.Cookies(langCookie); l != "" || !strings.HasPrefix(c.Path(), "/api/") {
-		return catalogue.Supported(l)
-	}
-	// An API client has no cookie: it says its language in
-	// Accept-Language (French by default).
-	return catalogue.Supported(c.AcceptsLanguages(catalogue.French, catalogue.English))
-}
+// lang returns the interface language of the request (kit.Lang).
+func (s *Server) lang(c *fiber.Ctx) string { return kit.Lang(c) }
 
 // PurgeSessions deletes expired sessions and abandoned draft uploads now and then every interval,
 // until ctx ends. Run it in one goroutine per web process (running it in

@@ -9,7 +9,8 @@
 //	├── api        the REST API (its own routes.go, openapi.json)
 //	├── tickets    the ticket logic the pages and the API share
 //	├── kit        the shared kit: permission table, errors, request IDs,
-//	│              metrics, embedded static files
+//	│              sessions, CSRF, language, rendering, metrics, embedded
+//	│              static files
 //	└── catalogue  every text shown to people, in French and English
 //
 // The API never imports this package: it reaches the server through
@@ -30,11 +31,13 @@
 //     (s.visibleTicket, s.updateTicket…); idempotency.go gives a page its
 //     form nonce and a request its Update ID.
 //   - The server: server.go (New, Deps, Server), middleware.go (access
-//     log, panic recovery, security headers), health.go, auth.go (sessions,
-//     CSRF, the interface language), access.go (the permission checks and
+//     log, panic recovery, security headers), health.go, auth.go (the
+//     sign-in requirement and role checks; the sessions, CSRF and interface
+//     language are the kit's, wrapped here), access.go (the permission checks and
 //     the record of each route's permissions), error_handler.go (the single
 //     error handler), page.go (the layout's view model and side menu),
-//     views.go (templates, all parsed when New runs, and rendering),
+//     render.go (the embedded templates/, parsed by the kit when New runs,
+//     and s.render / s.renderFragment),
 //     language.go (the language switch), api_host.go (the API's host).
 //   - One file per UI action, named by area: login_*.go, logout.go,
 //     account_*.go (Mon compte, API tokens), home.go; incident_*.go,

@@ -13,10 +13,6 @@ import (
 // changes nothing but a display preference, so a link is enough.
 func (s *Server) languageSwitch(c *fiber.Ctx) error {
 	lang := catalogue.Supported(c.Params("lang"))
-	c.Cookie(&fiber.Cookie{
-		Name: langCookie, Value: lang, Path: "/",
-		Expires:  time.Now().Add(365 * 24 * time.Hour),
-		HTTPOnly: true, Secure: s.cfg.Web.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode,
-	})
+	s.sessions.SetCookie(c, langCookie, lang, time.Now().Add(365*24*time.Hour))
 	return c.Redirect(safeSuite(c.Query("suite")), fiber.StatusSeeOther)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"time"
 	_ "time/tzdata" // Europe/Paris even on hosts without a zoneinfo database
@@ -59,7 +58,9 @@ type Server struct {
 	registry *prometheus.Registry
 	metrics  *kit.HTTPMetrics
 	i18n     *catalogue.Catalogue // messages of every page and API error
-	views    *views
+	views    *kit.Views
+	// sessions reads and writes the browser's session and CSRF tokens.
+	sessions kit.Sessions
 	assets   *kit.Assets
 	paris    *time.Location
 
@@ -117,6 +118,7 @@ func New(d Deps) (*Server, error) {
 	if s.maxUpload <= 0 {
 		s.maxUpload = defaultMaxTicketBytes
 	}
+	s.sessions = kit.Sessions{DB: s.db, Idle: s.sessionIdle, Secure: s.cfg.Web.SecureCookies, Passive: isPolling}
 	var err error
 	if s.i18n, err = catalogue.New(); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -171,24 +173,4 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return fmt.Errorf("web: shutdown: %w", err)
 	}
 	return nil
-}
-
-// templateFuncs returns the template functions for one language.
-func (s *Server) templateFuncs(lang string) template.FuncMap {
-	return template.FuncMap{
-		// T translates a catalogue key: {{T "home.news"}}, {{T "mailbox.page" 1 3}}.
-		"T": func(key string, args ...any) string { return s.i18n.T(lang, key, args...) },
-		// static gives the cache-busting URL of an embedded asset.
-		"static": s.assets.URL,
-		// datetime formats as 16/04/2013 14:29:42, Europe/Paris (seed format).
-		"datetime": func(t time.Time) string { return t.In(s.paris).Format("02/01/2006 15:04:05") },
-		// date formats as 16/04/2013, Europe/Paris.
-		"date": func(t time.Time) string { return t.In(s.paris).Format("02/01/2006") },
-		// isodate is the machine-readable form for <time datetime>.
-		"isodate":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"paragraphs": paragraphs,
-		// nombre prints an integer with the language's digit grouping
-		// (« 1 000 », web/catalogue/numbers.go).
-		"nombre": catalogue.NumberFunc(lang),
-	}
 }

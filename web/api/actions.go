@@ -121,7 +121,7 @@ func (s *API) apiTicketAction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	allowed, err := s.host.Can(c, act.perm, t.AcademyCode)
+	allowed, err := kit.Can(c, s.db, act.perm, t.AcademyCode)
 	if err != nil {
 		return err
 	}
@@ -217,7 +217,7 @@ func (s *API) attachAPIFiles(c *fiber.Ctx, t *store.Ticket, ids []int64) ([]int6
 // the field for a bad input, 403 when the person may not take the action,
 // 409 when the ticket's state refuses it.
 func (s *API) apiRefusal(c *fiber.Ctx, r *workflows.Refusal, cause error) error {
-	msg := s.tickets.RefusalMessage(s.host.Lang(c), r)
+	msg := s.tickets.RefusalMessage(kit.Lang(c), r)
 	switch {
 	case r.IsInput():
 		return &kit.Error{Code: kit.EINVALID, Status: fiber.StatusUnprocessableEntity, Key: "api.message", Args: []any{msg},

@@ -37,16 +37,8 @@ type Host interface {
 	// Require handlers among handlers (testdata/routes.txt).
 	Get(path string, handlers ...fiber.Handler)
 	Post(path string, handlers ...fiber.Handler)
-	// Require guards a route with perm, checked in AcademyOf(c).
+	// Require guards a route with perm, checked in kit.AcademyOf(c).
 	Require(perm kit.Permission) fiber.Handler
-	// Lang is the interface language of the answer.
-	Lang(c *fiber.Ctx) string
-	// AcademyOf is the académie the request acts on.
-	AcademyOf(c *fiber.Ctx) string
-	// Can reports whether the request's person has perm in academy.
-	Can(c *fiber.Ctx, perm kit.Permission, academy string) (bool, error)
-	// Grants are the role grants of the request's person.
-	Grants(c *fiber.Ctx) ([]store.RoleGrant, error)
 	// TicketRequest is the request as the ticket logic sees it.
 	TicketRequest(c *fiber.Ctx) tickets.Request
 	// StatusLabel is the label of a ticket status in lang.

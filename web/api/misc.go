@@ -39,7 +39,7 @@ func (s *API) apiMe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	grants, err := s.host.Grants(c)
+	grants, err := kit.Grants(c, s.db)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (s *API) apiMe(c *fiber.Ctx) error {
 // apiCategories answers GET /api/v1/categories: the académie's category
 // tree, depth first; tickets take leaves.
 func (s *API) apiCategories(c *fiber.Ctx) error {
-	tree, err := s.db.CategoryTree(c.UserContext(), s.host.AcademyOf(c))
+	tree, err := s.db.CategoryTree(c.UserContext(), kit.AcademyOf(c))
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (s *API) apiCategories(c *fiber.Ctx) error {
 	for _, n := range tree {
 		out = append(out, category{ID: n.ID, ParentID: n.ParentID, Name: n.Name, Path: n.Path, Depth: n.Depth, Leaf: n.Leaf})
 	}
-	return c.JSON(fiber.Map{"academy": s.host.AcademyOf(c), "categories": out})
+	return c.JSON(fiber.Map{"academy": kit.AcademyOf(c), "categories": out})
 }
 
 // apiDirectory answers GET /api/v1/directory?q=: people of the académie
@@ -97,7 +97,7 @@ func (s *API) apiDirectory(c *fiber.Ctx) error {
 	if q == "" {
 		return apiInvalid("api.error.query", "q")
 	}
-	people, err := s.db.SearchPeople(c.UserContext(), s.host.AcademyOf(c), q, tickets.DirectoryResultsLimit)
+	people, err := s.db.SearchPeople(c.UserContext(), kit.AcademyOf(c), q, tickets.DirectoryResultsLimit)
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (s *API) apiSearch(c *fiber.Ctx) error {
 // more): the files are kept for the token, to join to a ticket or an
 // action afterwards by their IDs (file_ids). 201 with their IDs.
 func (s *API) apiFileUpload(c *fiber.Ctx) error {
-	lang := s.host.Lang(c)
+	lang := kit.Lang(c)
 	mf, err := c.MultipartForm()
 	if errors.Is(err, fasthttp.ErrNoMultipartForm) {
 		return &kit.Error{Code: kit.EINVALID, Status: fiber.StatusUnsupportedMediaType, Key: "api.error.mediatype"}

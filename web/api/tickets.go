@@ -108,7 +108,7 @@ func (s *API) apiTicketOf(c *fiber.Ctx, t *store.Ticket, v store.Viewer) (*apiTi
 		return &apiPerson{ID: p.ID, Login: p.Login, FirstName: p.FirstName, LastName: p.LastName}
 	}
 	out := &apiTicket{
-		Number: t.Number, Academy: t.AcademyCode, Status: t.Status, StatusLabel: s.host.StatusLabel(s.host.Lang(c), t.Status),
+		Number: t.Number, Academy: t.AcademyCode, Status: t.Status, StatusLabel: s.host.StatusLabel(kit.Lang(c), t.Status),
 		CategoryID: t.CategoryID, Category: t.CategoryPath, Urgency: t.Urgency, Impact: t.Impact,
 		Priority: t.Priority, Private: t.Private, Description: t.Description,
 		Requester: person(t.RequesterID), Beneficiary: person(t.BeneficiaryID),
@@ -242,14 +242,14 @@ func (s *API) apiTicketList(c *fiber.Ctx) error {
 	default:
 		return apiInvalid("api.error.query", "scope")
 	}
-	l, err := s.db.APITickets(c.UserContext(), v, s.host.AcademyOf(c), mine, o)
+	l, err := s.db.APITickets(c.UserContext(), v, kit.AcademyOf(c), mine, o)
 	if err != nil {
 		return err
 	}
 	out := apiList{Tickets: []apiListRow{}, Page: l.Options.Page, PerPage: l.Options.PageSize, Total: l.Total, TotalCapped: l.TotalCapped, Pages: l.Pages}
 	for _, r := range l.Rows {
 		out.Tickets = append(out.Tickets, apiListRow{Number: r.Number, Status: r.Status,
-			StatusLabel: s.host.StatusLabel(s.host.Lang(c), r.Status), Category: r.CategoryPath, Urgency: r.Urgency,
+			StatusLabel: s.host.StatusLabel(kit.Lang(c), r.Status), Category: r.CategoryPath, Urgency: r.Urgency,
 			Private: r.Private, Excerpt: r.Description, RequesterID: r.RequesterID, CreatedAt: r.CreatedAt})
 	}
 	return c.JSON(out)
@@ -381,7 +381,7 @@ func readTicketInput(c *fiber.Ctx) (apiTicketInput, []*multipart.FileHeader, err
 // the ticket.
 func (s *API) apiTicketCreate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	lang := s.host.Lang(c)
+	lang := kit.Lang(c)
 	u := kit.CurrentUser(c)
 	in, headers, err := readTicketInput(c)
 	if err != nil {

@@ -13,12 +13,24 @@
 //     Content-Security-Policy.
 //   - user.go: the person a request is made by (CurrentUser,
 //     SetCurrentUser), set by the session middleware or the API's
-//     bearer-token authentication.
+//     bearer-token authentication, their role grants (Grants), the
+//     académie a request acts on (AcademyOf) and the permission check
+//     (Can).
+//   - session.go: sessions and CSRF (Sessions: the Load middleware, the
+//     session cookie, CSRFToken; CheckCSRF, CurrentSession, SessionExpired),
+//     the cookie names, and the interface language of a request (Lang).
+//   - views.go: rendering. ParseViews parses, when the server starts, the
+//     page templates of an fs.FS (package web embeds templates/) once per
+//     language with the template functions (TemplateFuncs: T, static,
+//     datetime, date, isodate, paragraphs, nombre); Views.Render writes a
+//     page inside the layout, Views.RenderFragment one block (htmx). The
+//     layout's view model and side menu are the pages' (web/page.go).
 //   - metrics.go: the HTTP metrics (HTTPMetrics) and the /metrics handler.
 //   - assets.go: the embedded static files of static/ (DSFR, htmx,
 //     Guichet's CSS and scripts), served under /static/<version>/.
 //
 // Package web re-exports the permission table and the error names under the
-// names it always had (web/kit.go), so its handlers and callers read
+// names it always had (web/kit.go), and wraps the sessions and rendering
+// in its usual methods (s.lang, s.csrfToken, s.render…), so its handlers and callers read
 // web.PermDashboard or web.Errorf as before.
 package kit
