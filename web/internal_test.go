@@ -2,86 +2,27 @@ package web
 
 import (
 	"errors"
-	"io/fs"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"guichet/web/catalogue"
 	"guichet/web/kit"
+	"guichet/web/pages"
 )
-
-func TestTemplates(t *testing.T) {
-	s := &Server{i18n: newCatalog()}
-	var err error
-	if s.assets, err = kit.NewAssets(); err != nil {
-		t.Fatal(err)
-	}
-	layout, err := fs.ReadFile(templateFS, "templates/layout.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases := []struct {
-		name string
-		page string
-		ok   bool
-	}{
-		{"the embedded templates parse", "", true},
-		{"a page with a syntax error fails start-up", `{{define "content"}}{{if .X}}{{end}`, false},
-		{"a page calling an unknown function fails start-up", `{{define "content"}}{{nope .X}}{{end}}`, false},
-		{"a page without content fails start-up", `{{define "other"}}x{{end}}`, false},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			var fsys fs.FS = templateFS
-			if tc.page != "" {
-				fsys = fstest.MapFS{
-					"templates/layout.html": {Data: layout},
-					"templates/broken.html": {Data: []byte(tc.page)},
-				}
-			}
-			_, err := s.parseViews(fsys)
-			if tc.ok && err != nil {
-				t.Fatal(err)
-			}
-			if !tc.ok && err == nil {
-				t.Fatal("want an error")
-			}
-		})
-	}
-}
-
-func TestSafeSuite(t *testing.T) {
-	cases := map[string]string{
-		"/":                      "/",
-		"/outils/boite-mail?p=2": "/outils/boite-mail?p=2",
-		"":                       "/",
-		"//evil.example":         "/",
-		"/\\evil.example":        "/",
-		"https://evil.example/":  "/",
-		"javascript:alert(1)":    "/",
-		"/a\r\nSet-Cookie: x=1":  "/",
-		"relative/path":          "/",
-	}
-	for in, want := range cases {
-		if got := safeSuite(in); got != want {
-			t.Errorf("safeSuite(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
 
 func TestPanicRecovery(t *testing.T) {
 	t.Run("a panicking handler gives a 500 page and is logged", func(t *testing.T) {
-		s := &Server{i18n: newCatalog()}
-		var err error
-		if s.assets, err = kit.NewAssets(); err != nil {
+		s := &Server{}
+		i18n, err := catalogue.New()
+		if err != nil {
 			t.Fatal(err)
 		}
-		if s.views, err = s.parseViews(templateFS); err != nil {
+		if s.assets, err = kit.NewAssets(); err != nil {
 			t.Fatal(err)
 		}
 		if s.metrics, err = kit.NewHTTPMetrics(prometheus.NewRegistry()); err != nil {
@@ -89,7 +30,10 @@ func TestPanicRecovery(t *testing.T) {
 		}
 		var logged strings.Builder
 		s.log = newTestLogger(&logged)
-		app := fiber.New(fiber.Config{ErrorHandler: s.handleError})
+		app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error { return s.pages.HandleError(c, err) }})
+		if s.pages, err = pages.New(pages.Deps{I18n: i18n, Assets: s.assets, Logger: s.log, App: app}); err != nil {
+			t.Fatal(err)
+		}
 		app.Use(kit.NewRequestID(), s.observe, s.recoverPanics)
 		app.Get("/panique", func(*fiber.Ctx) error { panic(errors.New("boom")) })
 		resp, err := app.Test(httptest.NewRequest("GET", "/panique", nil), -1)

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"guichet/web/kit"
+	"guichet/web/pages"
 )
 
 // observe is the outermost middleware: it turns an error from the chain
@@ -20,7 +21,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	s.metrics.InFlight().Inc()
 	defer s.metrics.InFlight().Dec()
 	if err := c.Next(); err != nil {
-		if herr := s.handleError(c, err); herr != nil {
+		if herr := s.pages.HandleError(c, err); herr != nil {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}
 	}
@@ -43,7 +44,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 		slog.Int("bytes", len(c.Response().Body())),
 		slog.String("remote", c.IP()),
 	}
-	if u := currentUser(c); u != nil {
+	if u := kit.CurrentUser(c); u != nil {
 		attrs = append(attrs, slog.Int64("person_id", u.ID))
 	}
 	s.log.LogAttrs(c.UserContext(), level, "http request", attrs...)
@@ -54,7 +55,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 // of the route that answered, "unmatched" for a 404 no route knew, and
 // "middleware" for a request stopped before its route (CSRF, body limit).
 func routeLabel(c *fiber.Ctx, status int) string {
-	if r, ok := c.Locals(localRoute).(string); ok {
+	if r, ok := c.Locals(pages.RouteLocal).(string); ok {
 		return r
 	}
 	if status == fiber.StatusNotFound {
@@ -76,23 +77,6 @@ func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
 
 // secureHeaders sets the security headers on every response.
 func (s *Server) secureHeaders(c *fiber.Ctx) error {
-	s.securityHeaders(c)
+	s.pages.SecurityHeaders(c)
 	return c.Next()
-}
-
-// securityHeaders writes the security headers. Pages are not cached (they
-// show personal data and must not come back with the Back button after
-// sign-out); static files override Cache-Control.
-func (s *Server) securityHeaders(c *fiber.Ctx) {
-	h := &c.Response().Header
-	h.Set("Content-Security-Policy", kit.ContentSecurityPolicy)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-	h.Set(fiber.HeaderCacheControl, "no-store")
-	if s.cfg.Web.SecureCookies {
-		h.Set("Strict-Transport-Security", "max-age=31536000")
-	}
 }

@@ -88,8 +88,9 @@ func routeList(s *Server) string {
 			continue
 		}
 		if isRoute[key{r.Method, &r.Handlers[0]}] {
-			perms := make([]string, len(s.access.perms[r.Method+" "+r.Path]))
-			for i, p := range s.access.perms[r.Method+" "+r.Path] {
+			declared, _ := s.pages.DeclaredPermissions(r.Method + " " + r.Path)
+			perms := make([]string, len(declared))
+			for i, p := range declared {
 				perms[i] = string(p)
 			}
 			lines[r.Method] = append(lines[r.Method], fmt.Sprintf("%s %s [%s]", r.Method, r.Path, strings.Join(perms, " ")))

@@ -19,6 +19,7 @@ import (
 	"guichet/web/api"
 	"guichet/web/catalogue"
 	"guichet/web/kit"
+	"guichet/web/pages"
 	"guichet/web/tickets"
 )
 
@@ -49,7 +50,8 @@ type Deps struct {
 	Intake *intake.Service
 }
 
-// Server is the web application.
+// Server is the web application: the assembly of the middleware, the
+// operations endpoints, the REST API and the pages on one Fiber app.
 type Server struct {
 	cfg      config.Config
 	db       *store.DB
@@ -57,32 +59,14 @@ type Server struct {
 	log      *slog.Logger
 	registry *prometheus.Registry
 	metrics  *kit.HTTPMetrics
-	i18n     *catalogue.Catalogue // messages of every page and API error
-	views    *kit.Views
-	// sessions reads and writes the browser's session and CSRF tokens.
-	sessions kit.Sessions
 	assets   *kit.Assets
-	paris    *time.Location
-
-	sessionIdle time.Duration
-	sessionMax  time.Duration
-	// maxUpload is the largest accepted upload (a whole ticket); the body
-	// limit adds bodyMargin to it.
-	maxUpload int64
 
 	app *fiber.App
-	// intake stores new tickets and starts their workflows (nil: the
-	// new-incident form answers that creation is unavailable).
-	intake *intake.Service
-	// access records each route's declared permissions (access.go).
-	access routeAccess
-	// tickets is the ticket logic the pages and the API share.
-	tickets *tickets.Desk
 	// api is the REST API under /api/v1, mounted on the server.
 	api *api.API
-	// identity signs people in (local, LDAP, TOTP, rate limits) and
-	// imports the directory.
-	identity *identity.Service
+	// pages are the server-rendered pages; their router also registers the
+	// server's and the API's routes and records each route's permissions.
+	pages *pages.Pages
 }
 
 // New builds the web application: it parses every template (a broken one
@@ -92,45 +76,40 @@ func New(d Deps) (*Server, error) {
 		return nil, errors.New("web: new: nil database")
 	}
 	s := &Server{
-		cfg:         d.Config,
-		db:          d.DB,
-		temporal:    d.Temporal,
-		log:         d.Logger,
-		registry:    d.Registry,
-		sessionIdle: d.Config.Web.SessionIdle,
-		sessionMax:  d.Config.Web.SessionMax,
-		maxUpload:   d.Config.Tickets.MaxTicketBytes,
-		intake:      d.Intake,
+		cfg:      d.Config,
+		db:       d.DB,
+		temporal: d.Temporal,
+		log:      d.Logger,
+		registry: d.Registry,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	s.identity = identity.New(d.Config, d.DB, s.log.With("component", "identity"))
+	sessionIdle := d.Config.Web.SessionIdle
+	sessionMax := d.Config.Web.SessionMax
+	maxUpload := d.Config.Tickets.MaxTicketBytes
 	if s.registry == nil {
 		s.registry = prometheus.NewRegistry()
 	}
-	if s.sessionIdle <= 0 {
-		s.sessionIdle = defaultSessionIdle
+	if sessionIdle <= 0 {
+		sessionIdle = defaultSessionIdle
 	}
-	if s.sessionMax <= 0 {
-		s.sessionMax = defaultSessionMax
+	if sessionMax <= 0 {
+		sessionMax = defaultSessionMax
 	}
-	if s.maxUpload <= 0 {
-		s.maxUpload = defaultMaxTicketBytes
+	if maxUpload <= 0 {
+		maxUpload = defaultMaxTicketBytes
 	}
-	s.sessions = kit.Sessions{DB: s.db, Idle: s.sessionIdle, Secure: s.cfg.Web.SecureCookies, Passive: isPolling}
-	var err error
-	if s.i18n, err = catalogue.New(); err != nil {
+	i18n, err := catalogue.New()
+	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	s.tickets = tickets.New(s.db, s.temporal, s.i18n, s.log)
-	if s.paris, err = time.LoadLocation("Europe/Paris"); err != nil {
+	desk := tickets.New(s.db, s.temporal, i18n, s.log)
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
 		return nil, fmt.Errorf("web: load Europe/Paris: %w", err)
 	}
 	if s.assets, err = kit.NewAssets(); err != nil {
-		return nil, err
-	}
-	if s.views, err = s.parseViews(templateFS); err != nil {
 		return nil, err
 	}
 	if s.metrics, err = kit.NewHTTPMetrics(s.registry); err != nil {
@@ -138,8 +117,8 @@ func New(d Deps) (*Server, error) {
 	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "guichet",
-		ErrorHandler:          s.handleError,
-		BodyLimit:             int(s.maxUpload + bodyMargin),
+		ErrorHandler:          func(c *fiber.Ctx, err error) error { return s.pages.HandleError(c, err) },
+		BodyLimit:             int(maxUpload + bodyMargin),
 		ReadBufferSize:        16 << 10, // room for cookies and long URLs
 		ReadTimeout:           2 * time.Minute,
 		WriteTimeout:          2 * time.Minute,
@@ -149,8 +128,28 @@ func New(d Deps) (*Server, error) {
 		// the handler returns: no buffer-reuse surprises.
 		Immutable: true,
 	})
-	s.api = api.New(apiHost{s}, api.Deps{Config: s.cfg, DB: s.db, Logger: s.log, I18n: s.i18n,
-		Intake: s.intake, Tickets: s.tickets, MaxUpload: s.maxUpload})
+	s.pages, err = pages.New(pages.Deps{
+		Config:      s.cfg,
+		DB:          s.db,
+		Temporal:    s.temporal,
+		Logger:      s.log,
+		Intake:      d.Intake,
+		I18n:        i18n,
+		Tickets:     desk,
+		Sessions:    kit.Sessions{DB: s.db, Idle: sessionIdle, Secure: s.cfg.Web.SecureCookies, Passive: pages.IsPolling},
+		Assets:      s.assets,
+		Identity:    identity.New(d.Config, d.DB, s.log.With("component", "identity")),
+		Paris:       paris,
+		SessionIdle: sessionIdle,
+		SessionMax:  sessionMax,
+		MaxUpload:   maxUpload,
+		App:         s.app,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.api = api.New(apiHost{s.pages}, api.Deps{Config: s.cfg, DB: s.db, Logger: s.log, I18n: i18n,
+		Intake: d.Intake, Tickets: desk, MaxUpload: maxUpload})
 	s.routes()
 	return s, nil
 }

@@ -28,6 +28,10 @@ var forbiddenEdges = []struct{ from, to, why string }{
 	{"guichet/web/kit", "guichet/workflows", "the web app's shared kit knows no workflow"},
 	{"guichet/web/kit", "guichet/web/api", "the web app's shared kit knows no surface"},
 	{"guichet/web/tickets", "guichet/web/api", "the ticket logic knows no surface"},
+	{"guichet/web/kit", "guichet/web/pages", "the web app's shared kit knows no surface"},
+	{"guichet/web/tickets", "guichet/web/pages", "the ticket logic knows no surface"},
+	{"guichet/web/pages", "guichet/web/api", "the pages and the API are two surfaces: what both need is in tickets or kit"},
+	{"guichet/web/api", "guichet/web/pages", "the pages and the API are two surfaces: the API reaches the server through api.Host"},
 	{"guichet/store", "guichet/web", "the store knows no surface"},
 	{"guichet/store", "guichet/workflows", "the store knows no workflow"},
 }

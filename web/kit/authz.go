@@ -165,7 +165,7 @@ func Permissions() []Permission {
 
 // Allows reports whether person p, holding grants, has perm in académie
 // academy. It is the pure form of the web server's
-// permission check (web/access.go). A nil person has only
+// permission check (web/pages/access.go). A nil person has only
 // PermPublic.
 func Allows(p *store.Person, grants []store.RoleGrant, perm Permission, academy string) bool {
 	switch {

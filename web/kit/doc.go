@@ -8,7 +8,7 @@
 //   - errors.go: application errors (Error, Errorf, the E… codes), their
 //     HTTP statuses (CodeStatus, StatusCode, Classify), WantsJSON and
 //     FormatBytes. The single Fiber error handler that renders them is
-//     web.Server's (web/error_handler.go): it needs the layout.
+//     the pages' (web/pages/error_handler.go): it needs the layout.
 //   - request.go: request IDs (NewRequestID, RequestID) and the
 //     Content-Security-Policy.
 //   - user.go: the person a request is made by (CurrentUser,
@@ -20,17 +20,18 @@
 //     session cookie, CSRFToken; CheckCSRF, CurrentSession, SessionExpired),
 //     the cookie names, and the interface language of a request (Lang).
 //   - views.go: rendering. ParseViews parses, when the server starts, the
-//     page templates of an fs.FS (package web embeds templates/) once per
+//     page templates of an fs.FS (package pages embeds templates/) once per
 //     language with the template functions (TemplateFuncs: T, static,
 //     datetime, date, isodate, paragraphs, nombre); Views.Render writes a
 //     page inside the layout, Views.RenderFragment one block (htmx). The
-//     layout's view model and side menu are the pages' (web/page.go).
+//     layout's view model and side menu are the pages' (web/pages/page.go).
 //   - metrics.go: the HTTP metrics (HTTPMetrics) and the /metrics handler.
 //   - assets.go: the embedded static files of static/ (DSFR, htmx,
 //     Guichet's CSS and scripts), served under /static/<version>/.
 //
-// Package web re-exports the permission table and the error names under the
-// names it always had (web/kit.go), and wraps the sessions and rendering
-// in its usual methods (s.lang, s.csrfToken, s.render…), so its handlers and callers read
-// web.PermDashboard or web.Errorf as before.
+// Packages web and pages re-export the permission table and the error names
+// under the names they always had (web/kit.go, web/pages/kit.go), and the
+// pages wrap the sessions and rendering in their usual methods (s.lang,
+// s.csrfToken, s.render…), so handlers and callers read web.PermDashboard
+// or web.Errorf as before.
 package kit

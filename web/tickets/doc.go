@@ -18,7 +18,7 @@
 //     CleanFilename), and the ticket a valid form submits.
 //
 // It knows the request only through Request, which package web implements
-// on a Fiber request (web/ticket_request.go).
+// on a Fiber request (web/pages/ticket_request.go).
 package tickets
 
 import (

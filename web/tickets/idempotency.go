@@ -13,9 +13,10 @@ import (
 //
 // On the web the ID comes from the nonce of the form (field _nonce, one per
 // rendered page, kept when the page is shown again after a refusal); on the
-// API from the Idempotency-Key header (web/idempotency.go reads both). Both
-// are scoped by person and Update name, so one person's key never collides
-// with another's, nor one action with another.
+// API from the Idempotency-Key header (web/pages/idempotency.go reads the
+// nonce, web/api_host.go the key). Both are scoped by person and Update
+// name, so one person's key never collides with another's, nor one action
+// with another.
 
 // NonceField is the hidden form field carrying the page's nonce.
 const NonceField = "_nonce"
