@@ -14,7 +14,7 @@ import (
 
 	"guichet/store"
 	"guichet/store/storetest"
-	"guichet/web"
+	"guichet/web/kit"
 )
 
 // principal is who sends a request in the route walk: a person with one
@@ -53,7 +53,7 @@ func concretePath(path, academy string) string {
 
 // TestEveryRouteFollowsThePermissionTable walks every registered route
 // with every role of every académie, a global administrator and a
-// signed-out visitor, and checks each outcome against web.PermissionRoles:
+// signed-out visitor, and checks each outcome against kit.PermissionRoles:
 // a visitor is sent to sign in, a person without the permission in the
 // académie acted on gets 403, a person with it does not. A route that
 // declares no permission fails the test.
@@ -121,7 +121,7 @@ func TestEveryRouteFollowsThePermissionTable(t *testing.T) {
 			}
 			public := true
 			for _, p := range r.Perms {
-				public = public && p == web.PermPublic
+				public = public && p == kit.PermPublic
 			}
 			if public {
 				return
@@ -167,12 +167,12 @@ func TestEveryRouteFollowsThePermissionTable(t *testing.T) {
 					}
 					allowed := true
 					for _, perm := range r.Perms {
-						allowed = allowed && web.Allows(p.person, p.grants, perm, target)
+						allowed = allowed && kit.Allows(p.person, p.grants, perm, target)
 					}
 					checked := true
 					for _, perm := range r.Perms {
 						// PermSignedIn routes check finer rights in the handler.
-						checked = checked && perm != web.PermSignedIn
+						checked = checked && perm != kit.PermSignedIn
 					}
 					switch {
 					case !checked:

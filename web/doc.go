@@ -31,8 +31,6 @@
 //     (TestRoutesMatchTheCheckedInList).
 //   - api_host.go: the API's host (api.Host), on the pages' router, and the
 //     Update ID of an API call from its Idempotency-Key.
-//   - kit.go gives the kit's permission and error names their usual names
-//     here (web.PermDashboard, web.Allows, web.Errorf…).
 //   - The tests in package web_test (stack_test.go, helpers_test.go, one
 //     file per area, api_*_test.go for the API) drive the assembled app
 //     over HTTP and in a browser.

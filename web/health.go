@@ -7,6 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"go.temporal.io/sdk/client"
+
+	"guichet/web/kit"
 )
 
 // readyTimeout bounds each readiness check, so a hung dependency makes
@@ -57,5 +59,5 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 
 // notFound answers every path no route matched.
 func (s *Server) notFound(c *fiber.Ctx) error {
-	return Errorf(ENOTFOUND, "")
+	return kit.Errorf(kit.ENOTFOUND, "")
 }

@@ -15,7 +15,7 @@ import (
 
 	"guichet/store"
 	"guichet/store/storetest"
-	"guichet/web"
+	"guichet/web/kit"
 )
 
 // pilotageEnv is a server with Créteil (a supervisor, a requester, a
@@ -362,8 +362,8 @@ func TestPilotageManagement(t *testing.T) {
 
 func TestPermissionTable(t *testing.T) {
 	t.Run("supervisors hold every technician permission", func(t *testing.T) {
-		for _, p := range web.Permissions() {
-			roles := web.PermissionRoles(p)
+		for _, p := range kit.Permissions() {
+			roles := kit.PermissionRoles(p)
 			tech, super := false, false
 			for _, r := range roles {
 				tech = tech || r == store.RoleTechnician
@@ -375,8 +375,8 @@ func TestPermissionTable(t *testing.T) {
 		}
 	})
 	t.Run("every permission but the pseudo ones is given to some role", func(t *testing.T) {
-		for _, p := range web.Permissions() {
-			if p != web.PermPublic && p != web.PermSignedIn && len(web.PermissionRoles(p)) == 0 {
+		for _, p := range kit.Permissions() {
+			if p != kit.PermPublic && p != kit.PermSignedIn && len(kit.PermissionRoles(p)) == 0 {
 				t.Errorf("%s: no role", p)
 			}
 		}
@@ -384,13 +384,13 @@ func TestPermissionTable(t *testing.T) {
 	t.Run("a role in one académie gives nothing in another; a global administrator has everything", func(t *testing.T) {
 		p := &store.Person{ID: 1, AcademyCode: "creteil"}
 		g := []store.RoleGrant{{PersonID: 1, AcademyCode: "creteil", Role: store.RoleSupervisor}}
-		if !web.Allows(p, g, web.PermDashboard, "creteil") || web.Allows(p, g, web.PermDashboard, "rouen") {
+		if !kit.Allows(p, g, kit.PermDashboard, "creteil") || kit.Allows(p, g, kit.PermDashboard, "rouen") {
 			t.Error("supervisor grants leak across académies")
 		}
-		if web.Allows(nil, nil, web.PermSignedIn, "creteil") || !web.Allows(nil, nil, web.PermPublic, "") {
+		if kit.Allows(nil, nil, kit.PermSignedIn, "creteil") || !kit.Allows(nil, nil, kit.PermPublic, "") {
 			t.Error("visitor rights wrong")
 		}
-		if !web.Allows(&store.Person{GlobalAdmin: true}, nil, web.PermAcademySettings, "rouen") {
+		if !kit.Allows(&store.Person{GlobalAdmin: true}, nil, kit.PermAcademySettings, "rouen") {
 			t.Error("global administrator refused")
 		}
 	})

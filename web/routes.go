@@ -27,11 +27,11 @@ func (s *Server) routes() {
 	app.Use(kit.NewRequestID(), s.observe, s.recoverPanics, s.secureHeaders)
 
 	// Operations and static files: no session lookup.
-	s.get("/healthz", s.require(PermPublic), s.healthz)
-	s.get("/readyz", s.require(PermPublic), s.readyz)
-	s.get("/metrics", s.require(PermPublic), kit.MetricsHandler(s.registry))
-	s.get("/static/:version/*", s.require(PermPublic), s.assets.Serve)
-	s.get("/favicon.ico", s.require(PermPublic), s.assets.Favicon)
+	s.get("/healthz", s.require(kit.PermPublic), s.healthz)
+	s.get("/readyz", s.require(kit.PermPublic), s.readyz)
+	s.get("/metrics", s.require(kit.PermPublic), kit.MetricsHandler(s.registry))
+	s.get("/static/:version/*", s.require(kit.PermPublic), s.assets.Serve)
+	s.get("/favicon.ico", s.require(kit.PermPublic), s.assets.Favicon)
 
 	// REST API under /api/v1: bearer tokens, no session cookie, hence no
 	// CSRF. Its routes are listed in api/routes.go.
@@ -49,12 +49,12 @@ func (s *Server) routes() {
 // router, which records every route's declared permissions
 // (pages/access.go).
 func (s *Server) get(path string, handlers ...fiber.Handler) { s.pages.Get(path, handlers...) }
-func (s *Server) require(perm Permission) fiber.Handler      { return s.pages.Require(perm) }
+func (s *Server) require(perm kit.Permission) fiber.Handler  { return s.pages.Require(perm) }
 
 // RouteAccess lists every route of the app (middleware excluded) with the
 // permissions it declares, sorted by path then method: the route walk test
 // and documentation read it.
-func (s *Server) RouteAccess() []RouteAccess { return s.pages.RouteAccess() }
+func (s *Server) RouteAccess() []kit.RouteAccess { return s.pages.RouteAccess() }
 
 // PurgeSessions deletes expired sessions every interval until ctx ends
 // (pages.PurgeSessions).

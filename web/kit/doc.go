@@ -29,9 +29,9 @@
 //   - assets.go: the embedded static files of static/ (DSFR, htmx,
 //     Guichet's CSS and scripts), served under /static/<version>/.
 //
-// Packages web and pages re-export the permission table and the error names
-// under the names they always had (web/kit.go, web/pages/kit.go), and the
-// pages wrap the sessions and rendering in their usual methods (s.lang,
-// s.csrfToken, s.render…), so handlers and callers read web.PermDashboard
-// or web.Errorf as before.
+// Package pages re-exports the permission table and the error names under
+// the names its handlers always used (web/pages/kit.go) and wraps the
+// sessions and rendering in its usual methods (s.lang, s.csrfToken,
+// s.render…); every other package, the assembly in web included, writes
+// kit.PermDashboard, kit.Errorf….
 package kit

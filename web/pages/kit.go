@@ -7,8 +7,7 @@ import (
 
 // The shared kit's names (package guichet/web/kit) that the pages use: the
 // permission table and the application errors. They are the kit's own,
-// under the names they always had in the pages' code (package web gives
-// its callers the same names, web/kit.go).
+// under the names they always had in the pages' code.
 
 // Permission names one thing a person may do in an académie (kit.Permission).
 type Permission = kit.Permission
