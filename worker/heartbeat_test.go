@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/server/temporaltest"
 
 	"guichet/activities"
+	"guichet/assembly/stacktest"
 	"guichet/config"
 	"guichet/mail"
 	"guichet/store"
@@ -112,7 +113,7 @@ func (h *hangingReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func TestAWebhookDeliveryWhoseWorkerDiesIsRetriedOnItsHeartbeatTimeout(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.SQLite(t)
-	people := seed(t, db)
+	world := stacktest.Seed(t, db)
 	srv := temporaltest.NewServer(temporaltest.WithT(t))
 	cfg := config.Config{Temporal: config.Temporal{TaskQueue: "guichet-heartbeat-test"}}
 	key := store.NewWebhookKey("worker tests webhook key")
@@ -125,7 +126,7 @@ func TestAWebhookDeliveryWhoseWorkerDiesIsRetriedOnItsHeartbeatTimeout(t *testin
 	t.Cleanup(hook.Close)
 	t.Cleanup(func() { close(recv.release) })
 	if _, err := db.CreateWebhook(ctx, &store.WebhookSubscription{AcademyCode: "creteil", URL: hook.URL + "/hook",
-		CreatedByID: people["superviseur"]}, key); err != nil {
+		CreatedByID: world.People["superviseur"].ID}, key); err != nil {
 		t.Fatal(err)
 	}
 	pending, err := db.EnqueueWebhookDeliveries(ctx, "creteil", "2026-000042",

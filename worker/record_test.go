@@ -23,6 +23,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"guichet/activities"
+	"guichet/assembly/stacktest"
 	"guichet/config"
 	"guichet/intake"
 	"guichet/mail"
@@ -202,17 +203,17 @@ func TestEveryWorkflowRunsOnTheWorker(t *testing.T) {
 	r := &recorder{client: c}
 
 	t.Run("a ticket's events are delivered to the académie's webhook", func(t *testing.T) {
-		people := seed(t, db)
+		world := stacktest.Seed(t, db)
 		recv := &hookReceiver{attempts: map[string]int{}}
 		hook := httptest.NewServer(recv)
 		t.Cleanup(hook.Close)
 		if _, err := db.CreateWebhook(ctx, &store.WebhookSubscription{AcademyCode: "creteil", URL: hook.URL + "/hook",
-			CreatedByID: people["superviseur"]}, key); err != nil {
+			CreatedByID: world.People["superviseur"].ID}, key); err != nil {
 			t.Fatal(err)
 		}
 		number, err := intake.New(db, c, cfg, nil).Submit(ctx, &store.Ticket{
-			AcademyCode: "creteil", RequesterID: people["agent"], BeneficiaryID: people["agent"],
-			CategoryID: people["category"], CategoryPath: "Matériel › Écran", Urgency: 2, Impact: 3, Priority: 4,
+			AcademyCode: "creteil", RequesterID: world.People["agent"].ID, BeneficiaryID: world.People["agent"].ID,
+			CategoryID: world.Leaves["Écran"].ID, CategoryPath: "Matériel › Écran", Urgency: 2, Impact: 3, Priority: 4,
 			Description: "L'écran reste noir au démarrage.",
 		}, nil)
 		if err != nil {
@@ -224,8 +225,8 @@ func TestEveryWorkflowRunsOnTheWorker(t *testing.T) {
 		if err := r.wait(t, workflows.WebhookWorkflowID(first[0].ID), nil); err != nil {
 			t.Fatalf("delivery workflow: %v", err)
 		}
-		tech := workflows.Actor{PersonID: people["tech"], Roles: []string{workflows.RoleTechnician}}
-		agent := workflows.Actor{PersonID: people["agent"], Roles: []string{workflows.RoleRequester}}
+		tech := workflows.Actor{PersonID: world.People["tech"].ID, Roles: []string{workflows.RoleTechnician}}
+		agent := workflows.Actor{PersonID: world.People["agent"].ID, Roles: []string{workflows.RoleRequester}}
 		update(t, c, number, workflows.UpdatePickUp, workflows.PickUpInput{Actor: tech})
 		update(t, c, number, workflows.UpdateResolve, workflows.ResolveInput{Actor: tech, Solution: "Câble remplacé."})
 		update(t, c, number, workflows.UpdateAccept, workflows.AcceptInput{Actor: agent, RatingDelay: 5, RatingQuality: 5})
@@ -328,44 +329,4 @@ func update(t *testing.T, c client.Client, number, name string, arg any) {
 	if err := h.Get(ctx, nil); err != nil {
 		t.Fatalf("update %s: %v", name, err)
 	}
-}
-
-// seed creates the académie, its intake group with a technician, a
-// requester, a supervisor and a category; it returns their IDs by login
-// ("category" for the category).
-func seed(t *testing.T, db *store.DB) map[string]int64 {
-	t.Helper()
-	ctx := context.Background()
-	if err := db.UpsertAcademy(ctx, &store.Academy{Code: "creteil", Name: "Créteil"}); err != nil {
-		t.Fatal(err)
-	}
-	g := &store.Group{AcademyCode: "creteil", Name: "Plateforme", Level: 1, Intake: true}
-	if err := db.CreateGroupUnaudited(ctx, g); err != nil {
-		t.Fatal(err)
-	}
-	ids := map[string]int64{}
-	for _, p := range []struct{ login, role string }{
-		{"agent", store.RoleRequester}, {"tech", store.RoleTechnician}, {"superviseur", store.RoleSupervisor},
-	} {
-		person := &store.Person{AcademyCode: "creteil", Login: p.login, LastName: strings.ToUpper(p.login),
-			FirstName: "Camille", Email: p.login + "@ac-creteil.fr"}
-		if err := db.CreatePerson(ctx, person); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.GrantRoleUnaudited(ctx, person.ID, "creteil", p.role); err != nil {
-			t.Fatal(err)
-		}
-		if p.role == store.RoleTechnician {
-			if err := db.AddGroupMemberUnaudited(ctx, g.ID, person.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-		ids[p.login] = person.ID
-	}
-	cat := &store.Category{AcademyCode: "creteil", Name: "Écran"}
-	if err := db.CreateCategoryUnaudited(ctx, cat); err != nil {
-		t.Fatal(err)
-	}
-	ids["category"] = cat.ID
-	return ids
 }
