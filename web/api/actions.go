@@ -129,6 +129,8 @@ func (s *API) apiTicketAction(c *fiber.Ctx) error {
 		return &kit.Error{Code: kit.EFORBIDDEN, Key: "api.error.forbidden.action",
 			Err: fmt.Errorf("person %d may not %s ticket %s", v.PersonID, c.Params("action"), t.Number)}
 	}
+	// A malformed retry key is refused here, before the uploads named by
+	// file_ids are attached to the ticket (the Update ID checks it again).
 	if key := c.Get(tickets.HeaderIdempotencyKey); key != "" && !tickets.ValidIdempotencyKey(key) {
 		return Unprocessable("api.error.idempotency", tickets.MaxIdempotencyKey)
 	}
