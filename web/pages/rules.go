@@ -20,6 +20,13 @@ func (s *Pages) statusLabel(lang, status string) string {
 	return status
 }
 
+// actionOffered reports whether a page offers action on ticket t to actor:
+// the rules table allows it (who, state) and the ticket's workflow still
+// runs (one ended outside Guichet takes no action, tickets.Desk.Update).
+func actionOffered(action string, t *store.Ticket, actor workflows.Actor) bool {
+	return t.WorkflowEndedStatus == "" && workflows.Allowed(action, ticketFacts(t), actor) == nil
+}
+
 // ticketFacts are the rules' view of a ticket as the database shows it.
 func ticketFacts(t *store.Ticket) workflows.Facts {
 	f := workflows.Facts{Number: t.Number, Status: t.Status, RequesterID: t.RequesterID,

@@ -157,14 +157,12 @@ func (s *Pages) supportTicketView(c *fiber.Ctx, number string) (*supportTicketVi
 	if err != nil {
 		return nil, err
 	}
-	facts := ticketFacts(&t.Ticket)
 	for action, act := range supportActions() {
 		ok, err := s.can(c, act.perm, t.AcademyCode)
 		if err != nil {
 			return nil, err
 		}
-		// A ticket whose workflow was ended outside Guichet takes no action.
-		v.CanAct[action] = ok && t.WorkflowEndedStatus == "" && workflows.Allowed(act.update, facts, actor) == nil
+		v.CanAct[action] = ok && actionOffered(act.update, &t.Ticket, actor)
 	}
 	if ok, err := s.can(c, PermWorkflowHistory, t.AcademyCode); err == nil && ok {
 		v.TemporalURL = s.temporalWorkflowURL(t.Number)

@@ -214,14 +214,9 @@ func (s *Pages) ticketShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	facts := ticketFacts(t)
-	tv.CanAddInfo = workflows.Allowed(workflows.UpdateAddInfo, facts, actor) == nil
-	tv.CanCancel = workflows.Allowed(workflows.UpdateCancel, facts, actor) == nil
-	tv.CanValidate = workflows.Allowed(workflows.UpdateAccept, facts, actor) == nil
-	if t.WorkflowEndedStatus != "" {
-		// Its workflow was ended outside Guichet: no action can reach it.
-		tv.CanAddInfo, tv.CanCancel, tv.CanValidate = false, false, false
-	}
+	tv.CanAddInfo = actionOffered(workflows.UpdateAddInfo, t, actor)
+	tv.CanCancel = actionOffered(workflows.UpdateCancel, t, actor)
+	tv.CanValidate = actionOffered(workflows.UpdateAccept, t, actor)
 	if t.Status == store.StatusResolved {
 		tv.ValidationDue = t.ValidationDueAt
 	}
